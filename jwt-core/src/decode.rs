@@ -1,0 +1,180 @@
+//! Verifying and decoding tokens.
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::{base64url, strict_json, Algorithm, Claims, Error, Header, Key, Validation};
+
+/// A verified token: its header and claims.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TokenData<C> {
+    /// The JOSE header.
+    pub header: Header,
+    /// The claims, as [`Claims`] or a type of the caller's.
+    pub claims: C,
+}
+
+/// A verified JWS whose payload need not be a JWT claims set.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Jws {
+    /// The JOSE header.
+    pub header: Header,
+    /// The payload bytes, exactly as signed.
+    pub payload: Vec<u8>,
+}
+
+/// The four slices of a compact token; nothing is copied.
+struct Segments<'a> {
+    header: &'a [u8],
+    payload: &'a [u8],
+    signing_input: &'a [u8],
+    signature: &'a [u8],
+}
+
+impl<'a> Segments<'a> {
+    /// Splits at the first and the last `.`, as PyJWT does; a payload holding a further `.` is
+    /// refused later by the strict base64url decoder. No allocation, whatever the input.
+    fn split(token: &'a [u8]) -> Result<Self, Error> {
+        let first = token.iter().position(|b| *b == b'.');
+        let last = token.iter().rposition(|b| *b == b'.');
+        match (first, last) {
+            (Some(first), Some(last)) if first < last => Ok(Segments {
+                header: &token[..first],
+                payload: &token[first + 1..last],
+                signing_input: &token[..last],
+                signature: &token[last + 1..],
+            }),
+            _ => Err(Error::NotEnoughSegments),
+        }
+    }
+}
+
+/// Verifies `token` with `key` and decodes its claims.
+///
+/// Checks, in order: length, segments, strict base64url and JSON of the header (no repeated
+/// member names), payload and signature encoding, `alg` against the allow-list, `kid`, `crit`,
+/// `typ` when required, the MAC over the exact received text (constant time, full length), the
+/// payload JSON, then the claims ([`Validation::validate_claims`]). The first failure is the
+/// error; a token is never reported as expired before its signature has verified.
+///
+/// ```
+/// use jwt_core::{decode, encode, Algorithm, Header, Key, Validation};
+/// let key = Key::new(Algorithm::HS256, "an example secret that is long enough")?;
+/// let token = encode(&Header::new(Algorithm::HS256), &serde_json::json!({"sub": "alice"}), &key)?;
+/// let data = decode(&token, &key, &Validation::new(Algorithm::HS256))?;
+/// assert_eq!(data.claims.sub(), Some("alice"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn decode(
+    token: impl AsRef<[u8]>,
+    key: &Key,
+    validation: &Validation,
+) -> Result<TokenData<Claims>, Error> {
+    let (header, payload) = verify_parts(token.as_ref(), key, validation)?;
+    let claims = parse_claims(&payload)?;
+    validation.validate_claims(&claims, validation.clock.now())?;
+    Ok(TokenData { header, claims })
+}
+
+/// Like [`decode`], then converts the claims into `T`.
+///
+/// ```
+/// use jwt_core::{decode_as, encode, Algorithm, Header, Key, Validation};
+/// #[derive(serde::Deserialize)]
+/// struct My { sub: String, role: String }
+/// let key = Key::new(Algorithm::HS256, "an example secret that is long enough")?;
+/// let token = encode(&Header::new(Algorithm::HS256), &serde_json::json!({"sub": "a", "role": "admin"}), &key)?;
+/// let data = decode_as::<My>(&token, &key, &Validation::new(Algorithm::HS256))?;
+/// assert_eq!((data.claims.sub.as_str(), data.claims.role.as_str()), ("a", "admin"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn decode_as<T: DeserializeOwned>(
+    token: impl AsRef<[u8]>,
+    key: &Key,
+    validation: &Validation,
+) -> Result<TokenData<T>, Error> {
+    let data = decode(token, key, validation)?;
+    Ok(TokenData {
+        claims: data.claims.deserialize()?,
+        header: data.header,
+    })
+}
+
+/// Verifies a compact JWS without reading its payload as claims: for payloads that are not JWTs
+/// (RFC 7515 examples). Everything up to and including the MAC is checked as in [`decode`].
+pub fn verify_jws(
+    token: impl AsRef<[u8]>,
+    key: &Key,
+    validation: &Validation,
+) -> Result<Jws, Error> {
+    let (header, payload) = verify_parts(token.as_ref(), key, validation)?;
+    Ok(Jws { header, payload })
+}
+
+/// Reads the header **without verifying anything**. For choosing a key by `kid` among the
+/// application's own keys; never trust what it says.
+pub fn decode_header_unverified(token: impl AsRef<[u8]>) -> Result<Header, Error> {
+    let token = token.as_ref();
+    let segments = Segments::split(token)?;
+    Header::from_members(parse_header(segments.header)?, &Algorithm::ALL)
+}
+
+/// Reads header and claims **without verifying the signature or any claim**.
+pub fn decode_unverified(token: impl AsRef<[u8]>) -> Result<TokenData<Claims>, Error> {
+    let segments = Segments::split(token.as_ref())?;
+    let header = Header::from_members(parse_header(segments.header)?, &Algorithm::ALL)?;
+    let payload = base64url::decode(segments.payload).ok_or(Error::InvalidPayloadPadding)?;
+    Ok(TokenData {
+        header,
+        claims: parse_claims(&payload)?,
+    })
+}
+
+fn verify_parts(token: &[u8], key: &Key, validation: &Validation) -> Result<(Header, Vec<u8>), Error> {
+    if token.len() > validation.max_token_len {
+        return Err(Error::TokenTooLarge {
+            len: token.len(),
+            max: validation.max_token_len,
+        });
+    }
+    let segments = Segments::split(token)?;
+    let members = parse_header(segments.header)?;
+    let payload = base64url::decode(segments.payload).ok_or(Error::InvalidPayloadPadding)?;
+
+    let mut stack = [0u8; 128];
+    let heap;
+    let signature: &[u8] = match base64url::decode_into(segments.signature, &mut stack) {
+        Some(len) => &stack[..len],
+        None => {
+            heap = base64url::decode(segments.signature).ok_or(Error::InvalidSignaturePadding)?;
+            &heap
+        }
+    };
+
+    let header = Header::from_members(members, &validation.algorithms)?;
+    if !validation.typ_matches(header.typ()) {
+        return Err(Error::TypeHeaderMismatch);
+    }
+    match key.verify(header.alg(), segments.signing_input, signature) {
+        Some(true) => Ok((header, payload)),
+        Some(false) => Err(Error::InvalidSignature),
+        None => Err(Error::AlgorithmNotAllowed),
+    }
+}
+
+fn parse_header(segment: &[u8]) -> Result<serde_json::Map<String, Value>, Error> {
+    let bytes = base64url::decode(segment).ok_or(Error::InvalidHeaderPadding)?;
+    match strict_json::parse(&bytes) {
+        Ok(Value::Object(members)) => Ok(members),
+        Ok(_) => Err(Error::HeaderNotObject),
+        Err(e) => Err(Error::InvalidHeaderJson(e.to_string())),
+    }
+}
+
+fn parse_claims(payload: &[u8]) -> Result<Claims, Error> {
+    match strict_json::parse(payload) {
+        Ok(Value::Object(members)) => Ok(Claims::from_members(members)),
+        Ok(_) => Err(Error::PayloadNotObject),
+        Err(e) => Err(Error::InvalidPayloadJson(e.to_string())),
+    }
+}

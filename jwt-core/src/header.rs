@@ -1,0 +1,150 @@
+//! The JOSE header.
+
+use serde::{Serialize, Serializer};
+use serde_json::{Map, Value};
+
+use crate::{Algorithm, Error};
+
+/// Header parameter names registered by RFC 7515/7516/7518; `crit` must not list them.
+const REGISTERED: &[&str] = &[
+    "alg", "jku", "jwk", "kid", "x5u", "x5c", "x5t", "x5t#S256", "typ", "cty", "crit", "enc",
+    "zip", "epk", "apu", "apv", "iv", "tag", "p2s", "p2c",
+];
+
+/// A JOSE header: the algorithm plus every other member, kept as JSON.
+///
+/// Built with [`Header::new`] for signing (`{"alg":…,"typ":"JWT"}`, as PyJWT writes it), or
+/// returned by decoding. Members are serialized in sorted order, as PyJWT does, so a header made
+/// here matches one made by flask-jwt-extended.
+///
+/// ```
+/// use jwt_core::{Algorithm, Header};
+/// let mut header = Header::new(Algorithm::HS256);
+/// header.insert("kid", "2026-11")?;
+/// assert_eq!(header.kid(), Some("2026-11"));
+/// assert_eq!(serde_json::to_string(&header).unwrap(), r#"{"alg":"HS256","kid":"2026-11","typ":"JWT"}"#);
+/// # Ok::<(), jwt_core::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Header {
+    alg: Algorithm,
+    members: Map<String, Value>,
+}
+
+impl Header {
+    /// `{"alg": algorithm, "typ": "JWT"}`.
+    pub fn new(algorithm: Algorithm) -> Self {
+        let mut members = Map::new();
+        members.insert("alg".into(), Value::String(algorithm.name().into()));
+        members.insert("typ".into(), Value::String("JWT".into()));
+        Header {
+            alg: algorithm,
+            members,
+        }
+    }
+
+    /// The signing algorithm.
+    pub fn alg(&self) -> Algorithm {
+        self.alg
+    }
+
+    /// The `typ` member, when it is a string.
+    pub fn typ(&self) -> Option<&str> {
+        self.members.get("typ").and_then(Value::as_str)
+    }
+
+    /// The `kid` member. Decoded headers only carry a string `kid`. It is untrusted input: it may
+    /// choose among the application's own keys, never supply one.
+    pub fn kid(&self) -> Option<&str> {
+        self.members.get("kid").and_then(Value::as_str)
+    }
+
+    /// Any member.
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.members.get(name)
+    }
+
+    /// All members, `alg` included, in sorted order.
+    pub fn members(&self) -> &Map<String, Value> {
+        &self.members
+    }
+
+    /// Sets a member. Setting `alg` changes the signing algorithm, as in flask-jwt-extended;
+    /// an unsupported algorithm is refused. Setting `typ` to `null` removes it.
+    pub fn insert(&mut self, name: impl Into<String>, value: impl Into<Value>) -> Result<(), Error> {
+        let name = name.into();
+        let value = value.into();
+        match (name.as_str(), &value) {
+            ("alg", Value::String(alg)) => {
+                self.alg = Algorithm::from_name(alg).ok_or(Error::AlgorithmNotAllowed)?;
+            }
+            ("alg", _) => return Err(Error::AlgorithmNotAllowed),
+            ("typ", Value::Null) => {
+                self.members.remove("typ");
+                return Ok(());
+            }
+            _ => {}
+        }
+        self.members.insert(name, value);
+        Ok(())
+    }
+
+    /// Removes a member other than `alg`.
+    pub fn remove(&mut self, name: &str) -> Option<Value> {
+        if name == "alg" {
+            return None;
+        }
+        self.members.remove(name)
+    }
+
+    /// Whether this is exactly `{"alg":…,"typ":"JWT"}`, whose encoding is a constant.
+    pub(crate) fn is_default(&self) -> bool {
+        self.members.len() == 2 && self.typ() == Some("JWT")
+    }
+
+    /// Reads a decoded header object, checking `alg` against `allowed`, and `kid` and `crit`.
+    pub(crate) fn from_members(
+        members: Map<String, Value>,
+        allowed: &[Algorithm],
+    ) -> Result<Self, Error> {
+        let alg = match members.get("alg") {
+            None => return Err(Error::AlgorithmMissing),
+            Some(Value::String(name)) => Algorithm::from_name(name)
+                .filter(|alg| allowed.contains(alg))
+                .ok_or(Error::AlgorithmNotAllowed)?,
+            Some(_) => return Err(Error::AlgorithmNotAllowed),
+        };
+        if members.get("kid").is_some_and(|kid| !kid.is_string()) {
+            return Err(Error::KeyIdNotString);
+        }
+        if let Some(crit) = members.get("crit") {
+            return Err(check_crit(crit, &members));
+        }
+        Ok(Header { alg, members })
+    }
+}
+
+/// This library implements no JWS extension, so every `crit` is refused; a malformed one with
+/// [`Error::CriticalHeaderInvalid`], a well-formed one with the first name it lists.
+fn check_crit(crit: &Value, members: &Map<String, Value>) -> Error {
+    let Some(names) = crit.as_array().filter(|names| !names.is_empty()) else {
+        return Error::CriticalHeaderInvalid;
+    };
+    let mut seen: Vec<&str> = Vec::with_capacity(names.len());
+    for name in names {
+        let Some(name) = name.as_str() else {
+            return Error::CriticalHeaderInvalid;
+        };
+        if seen.contains(&name) || REGISTERED.contains(&name) || !members.contains_key(name) {
+            return Error::CriticalHeaderInvalid;
+        }
+        seen.push(name);
+    }
+    Error::CriticalExtensionUnsupported(seen[0].to_owned())
+}
+
+impl Serialize for Header {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.members.serialize(serializer)
+    }
+}

@@ -1,0 +1,68 @@
+//! Strict HMAC JSON Web Tokens: HS256, HS384 and HS512, written by hand on RustCrypto
+//! `hmac` + `sha2`, `base64` and `serde_json`.
+//!
+//! This is the token layer of [jwt-extended](https://docs.rs/jwt-extended); it knows nothing of
+//! HTTP and is usable on its own:
+//!
+//! ```
+//! use jwt_core::{decode, encode, Algorithm, Error, Header, Key, Validation};
+//!
+//! let key = Key::new(Algorithm::HS256, "a long random secret, 32 bytes or more")?;
+//! let claims = serde_json::json!({"sub": "alice", "exp": 4102444800u64, "role": "admin"});
+//! let token = encode(&Header::new(Algorithm::HS256), &claims, &key)?;
+//!
+//! let data = decode(&token, &key, &Validation::new(Algorithm::HS256))?;
+//! assert_eq!(data.claims.sub(), Some("alice"));
+//!
+//! let tampered = token.replacen("eyJ", "eyK", 2);
+//! assert!(decode(&tampered, &key, &Validation::new(Algorithm::HS256)).is_err());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Strictness
+//!
+//! The verifier refuses what a lenient one lets through, and says which rule a token broke
+//! ([`Error`], one variant per failure, whose messages are flask-jwt-extended's):
+//!
+//! - the algorithm comes from the caller's allow-list, compared exactly; `none` and every
+//!   asymmetric name are unknown here, so there is no algorithm confusion;
+//! - the MAC is checked over the exact received text, at full length and in constant time,
+//!   before any claim is read;
+//! - base64url must be unpadded and canonical; JSON must be UTF-8 without a BOM and may not
+//!   repeat a member name; any `crit` header is refused;
+//! - `exp`, `nbf` and `iat` must be JSON numbers (fractions allowed; huge values saturate);
+//! - a token with an `aud` is refused when no audience is expected;
+//! - tokens longer than [`Validation::max_token_len`] (16 KiB) are refused before any work;
+//! - keys shorter than the hash output are refused when the [`Key`] is built, unless the caller
+//!   opts out by name with [`Key::insecure_short_secret`].
+#![warn(missing_docs, unreachable_pub, rust_2018_idioms)]
+#![forbid(unsafe_code)]
+
+mod algorithm;
+mod base64url;
+mod claims;
+mod clock;
+mod decode;
+mod encode;
+mod error;
+mod header;
+mod key;
+mod numeric_date;
+mod py_json;
+mod strict_json;
+mod uuid;
+mod validation;
+
+pub use algorithm::{Algorithm, UnknownAlgorithm};
+pub use claims::{Audience, Claims, Fresh};
+pub use clock::{Clock, FixedClock, SystemClock, UnixTime};
+pub use decode::{
+    decode, decode_as, decode_header_unverified, decode_unverified, verify_jws, Jws, TokenData,
+};
+pub use encode::encode;
+pub use error::Error;
+pub use header::Header;
+pub use key::{hmac, Key, KeyError};
+pub use numeric_date::NumericDate;
+pub use uuid::uuid4;
+pub use validation::{Validation, DEFAULT_MAX_TOKEN_LEN};
