@@ -174,7 +174,10 @@ struct MapRef<'a>(&'a Map<String, Value>);
 impl<'de> serde::Deserializer<'de> for MapRef<'de> {
     type Error = serde_json::Error;
 
-    fn deserialize_any<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+    fn deserialize_any<V: serde::de::Visitor<'de>>(
+        self,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
         use serde::de::IntoDeserializer;
         let iter = self
             .0

@@ -32,30 +32,40 @@ struct Segments<'a> {
 }
 
 impl<'a> Segments<'a> {
-    /// Splits at the first and the last `.`, as PyJWT does; a payload holding a further `.` is
-    /// refused later by the strict base64url decoder. No allocation, whatever the input.
+    /// Splits at the two `.` separators of a compact token, counting them while scanning: no
+    /// allocation and at most one pass, whatever the input (CVE-2025-30204). Fewer than two
+    /// separators is [`Error::NotEnoughSegments`]; a third is refused at once with
+    /// [`Error::InvalidPayloadPadding`], the error PyJWT reports for a payload holding a `.`.
     fn split(token: &'a [u8]) -> Result<Self, Error> {
-        let first = token.iter().position(|b| *b == b'.');
-        let last = token.iter().rposition(|b| *b == b'.');
-        match (first, last) {
-            (Some(first), Some(last)) if first < last => Ok(Segments {
-                header: &token[..first],
-                payload: &token[first + 1..last],
-                signing_input: &token[..last],
-                signature: &token[last + 1..],
-            }),
-            _ => Err(Error::NotEnoughSegments),
+        let mut dots = token
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| **b == b'.')
+            .map(|(i, _)| i);
+        let (Some(first), Some(last)) = (dots.next(), dots.next()) else {
+            return Err(Error::NotEnoughSegments);
+        };
+        if dots.next().is_some() {
+            return Err(Error::InvalidPayloadPadding);
         }
+        Ok(Segments {
+            header: &token[..first],
+            payload: &token[first + 1..last],
+            signing_input: &token[..last],
+            signature: &token[last + 1..],
+        })
     }
 }
 
 /// Verifies `token` with `key` and decodes its claims.
 ///
-/// Checks, in order: length, segments, strict base64url and JSON of the header (no repeated
-/// member names), payload and signature encoding, `alg` against the allow-list, `kid`, `crit`,
-/// `typ` when required, the MAC over the exact received text (constant time, full length), the
-/// payload JSON, then the claims ([`Validation::validate_claims`]). The first failure is the
-/// error; a token is never reported as expired before its signature has verified.
+/// Checks, in order (security.md §1.13): length, exactly two separators, strict base64url and
+/// JSON of the header (no repeated member names), `alg` against the allow-list, `kid`, `crit`,
+/// `typ` when required, the signature's base64url, the MAC over the exact received text
+/// (constant time, full length), then the payload's base64url and JSON, then the claims
+/// ([`Validation::validate_claims`]). The first failure is the error; nothing in the payload is
+/// looked at before the MAC has verified, so a token is never reported as expired (or as having
+/// a malformed payload) when its signature is wrong.
 ///
 /// ```
 /// use jwt_core::{decode, encode, Algorithm, Header, Key, Validation};
@@ -130,7 +140,11 @@ pub fn decode_unverified(token: impl AsRef<[u8]>) -> Result<TokenData<Claims>, E
     })
 }
 
-fn verify_parts(token: &[u8], key: &Key, validation: &Validation) -> Result<(Header, Vec<u8>), Error> {
+fn verify_parts(
+    token: &[u8],
+    key: &Key,
+    validation: &Validation,
+) -> Result<(Header, Vec<u8>), Error> {
     if token.len() > validation.max_token_len {
         return Err(Error::TokenTooLarge {
             len: token.len(),
@@ -138,8 +152,10 @@ fn verify_parts(token: &[u8], key: &Key, validation: &Validation) -> Result<(Hea
         });
     }
     let segments = Segments::split(token)?;
-    let members = parse_header(segments.header)?;
-    let payload = base64url::decode(segments.payload).ok_or(Error::InvalidPayloadPadding)?;
+    let header = Header::from_members(parse_header(segments.header)?, &validation.algorithms)?;
+    if !validation.typ_matches(header.typ()) {
+        return Err(Error::TypeHeaderMismatch);
+    }
 
     let mut stack = [0u8; 128];
     let heap;
@@ -150,16 +166,14 @@ fn verify_parts(token: &[u8], key: &Key, validation: &Validation) -> Result<(Hea
             &heap
         }
     };
-
-    let header = Header::from_members(members, &validation.algorithms)?;
-    if !validation.typ_matches(header.typ()) {
-        return Err(Error::TypeHeaderMismatch);
-    }
     match key.verify(header.alg(), segments.signing_input, signature) {
-        Some(true) => Ok((header, payload)),
-        Some(false) => Err(Error::InvalidSignature),
-        None => Err(Error::AlgorithmNotAllowed),
+        Some(true) => {}
+        Some(false) => return Err(Error::InvalidSignature),
+        None => return Err(Error::AlgorithmNotAllowed),
     }
+    // Only now, with the MAC verified over the literal text, is the payload decoded.
+    let payload = base64url::decode(segments.payload).ok_or(Error::InvalidPayloadPadding)?;
+    Ok((header, payload))
 }
 
 fn parse_header(segment: &[u8]) -> Result<serde_json::Map<String, Value>, Error> {

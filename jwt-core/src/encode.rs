@@ -17,7 +17,11 @@ use crate::{base64url, py_json, Algorithm, Error, Header, Key};
 /// assert!(token.starts_with("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJhbGljZSJ9."));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn encode<C: Serialize + ?Sized>(header: &Header, claims: &C, key: &Key) -> Result<String, Error> {
+pub fn encode<C: Serialize + ?Sized>(
+    header: &Header,
+    claims: &C,
+    key: &Key,
+) -> Result<String, Error> {
     let alg = header.alg();
     if !key.supports(alg) {
         return Err(Error::KeyAlgorithmMismatch);

@@ -27,7 +27,8 @@ pub enum Error {
     InvalidHeaderJson(String),
     /// The header is JSON but not an object.
     HeaderNotObject,
-    /// The payload segment is not strict unpadded base64url (this includes a fourth segment).
+    /// The payload segment is not strict unpadded base64url, or the token has a third `.`
+    /// (a fourth segment), which PyJWT reports the same way.
     InvalidPayloadPadding,
     /// The signature segment is not strict unpadded base64url.
     InvalidSignaturePadding,
@@ -71,9 +72,9 @@ pub enum Error {
     IssuerMismatch,
     /// An audience is expected and the token has no `aud`.
     AudienceMissing,
-    /// `aud` is not a string or a non-empty array of strings.
+    /// `aud` is not a string or an array of strings.
     AudienceInvalid,
-    /// No expected audience is in `aud`.
+    /// No expected audience is in `aud` (an empty array included).
     AudienceMismatch,
     /// The token has an `aud` but no audience is expected.
     AudienceUnexpected,

@@ -1,5 +1,6 @@
 //! The JOSE header.
 
+use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
 
@@ -64,14 +65,19 @@ impl Header {
         self.members.get(name)
     }
 
-    /// All members, `alg` included, in sorted order.
+    /// All members, `alg` included (in sorted order unless serde_json's `preserve_order` feature
+    /// is enabled somewhere in the build; serializing a `Header` always sorts).
     pub fn members(&self) -> &Map<String, Value> {
         &self.members
     }
 
     /// Sets a member. Setting `alg` changes the signing algorithm, as in flask-jwt-extended;
     /// an unsupported algorithm is refused. Setting `typ` to `null` removes it.
-    pub fn insert(&mut self, name: impl Into<String>, value: impl Into<Value>) -> Result<(), Error> {
+    pub fn insert(
+        &mut self,
+        name: impl Into<String>,
+        value: impl Into<Value>,
+    ) -> Result<(), Error> {
         let name = name.into();
         let value = value.into();
         match (name.as_str(), &value) {
@@ -143,8 +149,38 @@ fn check_crit(crit: &Value, members: &Map<String, Value>) -> Error {
     Error::CriticalExtensionUnsupported(seen[0].to_owned())
 }
 
+/// Serializes members in sorted order at every depth, as PyJWT's `sort_keys=True` does. A
+/// `serde_json::Map` is sorted only while no crate in the build enables serde_json's
+/// `preserve_order` feature, so the order is imposed here rather than inherited.
 impl Serialize for Header {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.members.serialize(serializer)
+        SortedMap(&self.members).serialize(serializer)
+    }
+}
+
+struct SortedMap<'a>(&'a Map<String, Value>);
+
+impl Serialize for SortedMap<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut members: Vec<(&String, &Value)> = self.0.iter().collect();
+        // Byte order of UTF-8 is code point order, which is Python's order for `str`.
+        members.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let mut map = serializer.serialize_map(Some(members.len()))?;
+        for (name, value) in members {
+            map.serialize_entry(name, &SortedValue(value))?;
+        }
+        map.end()
+    }
+}
+
+struct SortedValue<'a>(&'a Value);
+
+impl Serialize for SortedValue<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Value::Object(members) => SortedMap(members).serialize(serializer),
+            Value::Array(items) => serializer.collect_seq(items.iter().map(SortedValue)),
+            other => other.serialize(serializer),
+        }
     }
 }

@@ -33,7 +33,11 @@ impl fmt::Display for KeyError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             KeyError::Empty => f.write_str("the HMAC secret is empty"),
-            KeyError::TooShort { algorithm, len, min } => write!(
+            KeyError::TooShort {
+                algorithm,
+                len,
+                min,
+            } => write!(
                 f,
                 "the HMAC secret is {len} bytes, but {algorithm} needs at least {min} \
                  (RFC 7518 §3.2); use a longer random secret, or Key::insecure_short_secret \

@@ -157,9 +157,9 @@ impl Validation {
         match aud {
             Value::String(one) if matches(one) => Ok(()),
             Value::String(_) => Err(Error::AudienceMismatch),
-            Value::Array(many) if many.is_empty() || !many.iter().all(Value::is_string) => {
-                Err(Error::AudienceInvalid)
-            }
+            // An empty array is well-formed and names no expected audience: a mismatch
+            // (security.md §1.8, vector `constructed-aud-empty-array-expected`).
+            Value::Array(many) if !many.iter().all(Value::is_string) => Err(Error::AudienceInvalid),
             Value::Array(many) => {
                 if many.iter().filter_map(Value::as_str).any(matches) {
                     Ok(())

@@ -1,1 +1,60 @@
+//! The request side of [jwt-extended](https://docs.rs/jwt-extended), on the `http` crate and
+//! no framework: the [`JwtManager`] with flask-jwt-extended's settings, token creation, finding
+//! the token in headers, cookies, the query string or a JSON body, CSRF double-submit, the
+//! per-request context behind [`get_jwt_identity`], and errors as `http::Response`s.
+//!
+//! ```
+//! use jwt_http::{get_jwt_identity, scope, JwtManager, VerifyOptions};
+//!
+//! # async fn doc() -> Result<(), Box<dyn std::error::Error>> {
+//! let manager = JwtManager::builder().secret_key("a long random secret, 32 bytes or more").build()?;
+//! let token = manager.create_access_token("alice")?;
+//! let request = http::Request::get("/protected")
+//!     .header("Authorization", format!("Bearer {token}"))
+//!     .body(())?;
+//!
+//! // What #[jwt_required] does for you:
+//! let context = manager.verify_request(&request, &VerifyOptions::new())?;
+//! let who = scope(context, async { get_jwt_identity() }).await;
+//! assert_eq!(who.unwrap(), "alice");
+//! # Ok(()) }
+//! ```
+#![warn(missing_docs, unreachable_pub, rust_2018_idioms)]
+#![forbid(unsafe_code)]
 
+mod config;
+mod context;
+mod create;
+mod csrf;
+mod error;
+mod expiry;
+mod extract;
+mod form;
+mod identity;
+mod location;
+mod manager;
+mod request;
+mod response;
+mod secret;
+mod tokens;
+mod verify;
+
+#[doc(hidden)]
+pub mod __private;
+
+pub use config::{AudienceClaim, JwtConfig, SameSite};
+pub use context::{
+    current, enter, get_current_user, get_jwt, get_jwt_header, get_jwt_identity,
+    get_jwt_request_location, propagate, scope, ContextGuard, Jwt, JwtContext, Scoped,
+};
+pub use create::{TokenBuilder, TokenType};
+pub use error::{ConfigError, JwtError};
+pub use expiry::{Expiry, Freshness};
+pub use identity::Identity;
+pub use location::{TokenLocation, UnknownLocation};
+pub use manager::{JwtManager, JwtManagerBuilder};
+pub use request::{RequestHead, TokenRequest};
+pub use response::JwtRejection;
+pub use secret::Secret;
+pub use tokens::{create_access_token, create_refresh_token, decode_token};
+pub use verify::VerifyOptions;

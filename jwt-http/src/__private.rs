@@ -1,0 +1,50 @@
+//! Support for the code `#[jwt_required]` generates. Not public API.
+
+use std::sync::Arc;
+
+use crate::{JwtContext, JwtError, JwtManager, TokenRequest};
+
+pub use crate::context::{enter, scope};
+pub use crate::response::JwtRejection;
+pub use crate::verify::VerifyOptions;
+pub use crate::TokenLocation;
+
+/// The manager for a request: one in its extensions, else the process-wide default.
+pub fn manager_for<R: TokenRequest + ?Sized>(request: &R) -> Option<JwtManager> {
+    request
+        .extensions()
+        .and_then(|ext| ext.get::<JwtManager>().cloned())
+        .or_else(JwtManager::default_manager)
+}
+
+/// Verifies `request` with `manager` (or the request's manager when `None`); on failure, the
+/// value the handler returns instead.
+pub fn verify<R, Ret>(
+    manager: Option<&JwtManager>,
+    request: &R,
+    options: &VerifyOptions,
+) -> Result<Option<Arc<JwtContext>>, Ret>
+where
+    R: TokenRequest + ?Sized,
+    Ret: JwtRejection,
+{
+    let found;
+    let manager = match manager {
+        Some(manager) => manager,
+        None => match manager_for(request) {
+            Some(m) => {
+                found = m;
+                &found
+            }
+            None => return Err(Ret::from_jwt_error(JwtError::NoManager, None)),
+        },
+    };
+    manager
+        .verify_request(request, options)
+        .map_err(|e| Ret::from_jwt_error(e, Some(manager)))
+}
+
+/// Lets `#[jwt_required]` take the request by value or by reference.
+pub fn as_request<R: TokenRequest + ?Sized>(request: &R) -> &R {
+    request
+}

@@ -1,0 +1,261 @@
+//! The verified token of the request being handled, visible to the handler's code.
+//!
+//! The context lives in a thread-local slot, but it is never simply "set for the request": a
+//! [`Scoped`] future swaps it in before every poll of the handler's future and swaps it back out
+//! right after, on whichever worker thread runs that poll (and also while the future is dropped).
+//! So it follows the task across threads, never shows to another task polled on the same thread,
+//! nests (an inner scope restores the outer one) and is restored on panic. Sync handlers use a
+//! [`ContextGuard`] for their whole call. Spawned tasks do not inherit it; pass it on explicitly
+//! with [`propagate`].
+
+use std::cell::RefCell;
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use jwt_core::{Claims, Header, TokenData};
+
+use crate::{Identity, JwtManager, TokenLocation};
+
+/// What a protected handler knows about its request's token.
+#[derive(Debug)]
+pub struct JwtContext {
+    token: Option<Arc<TokenData<Claims>>>,
+    location: Option<TokenLocation>,
+    user: Option<Arc<dyn std::any::Any + Send + Sync>>,
+    manager: JwtManager,
+}
+
+impl JwtContext {
+    pub(crate) fn new(
+        token: Option<TokenData<Claims>>,
+        location: Option<TokenLocation>,
+        user: Option<Arc<dyn std::any::Any + Send + Sync>>,
+        manager: JwtManager,
+    ) -> Self {
+        JwtContext {
+            token: token.map(Arc::new),
+            location,
+            user,
+            manager,
+        }
+    }
+
+    /// The verified token; `None` on an `optional` route that got none.
+    pub fn token(&self) -> Option<&TokenData<Claims>> {
+        self.token.as_deref()
+    }
+
+    /// The claims of the verified token.
+    pub fn claims(&self) -> Option<&Claims> {
+        self.token().map(|t| &t.claims)
+    }
+
+    /// The header of the verified token.
+    pub fn header(&self) -> Option<&Header> {
+        self.token().map(|t| &t.header)
+    }
+
+    /// Where the token was found.
+    pub fn location(&self) -> Option<TokenLocation> {
+        self.location
+    }
+
+    /// The value of the identity claim (`JWT_IDENTITY_CLAIM`).
+    pub fn identity(&self) -> Option<Identity> {
+        let claims = self.claims()?;
+        claims
+            .get(&self.manager.config().identity_claim)
+            .cloned()
+            .map(Identity::new)
+    }
+
+    /// The user the user-lookup callback loaded, if it is a `U`.
+    pub fn user<U: Send + Sync + 'static>(&self) -> Option<Arc<U>> {
+        self.user.clone()?.downcast::<U>().ok()
+    }
+
+    /// The manager that verified the token.
+    pub fn manager(&self) -> &JwtManager {
+        &self.manager
+    }
+}
+
+thread_local! {
+    static CURRENT: RefCell<Option<Arc<JwtContext>>> = const { RefCell::new(None) };
+}
+
+/// Exchanges the thread's current context with `slot`. Never panics: while the thread-local is
+/// being destroyed, or (impossibly) already borrowed, nothing is exchanged.
+fn swap(slot: &mut Option<Arc<JwtContext>>) {
+    let _ = CURRENT.try_with(|current| {
+        if let Ok(mut current) = current.try_borrow_mut() {
+            std::mem::swap(&mut *current, slot);
+        }
+    });
+}
+
+/// The context of the protected scope this code runs in; `None` outside one.
+pub fn current() -> Option<Arc<JwtContext>> {
+    CURRENT
+        .try_with(|current| current.try_borrow().ok().and_then(|c| c.clone()))
+        .ok()
+        .flatten()
+}
+
+/// Makes `context` current until the guard is dropped, then restores what was current before.
+///
+/// For synchronous code only: the guard is not `Send` and must not be held across an `.await`
+/// (use [`scope`] for futures).
+pub fn enter(context: Option<Arc<JwtContext>>) -> ContextGuard {
+    let mut slot = context;
+    swap(&mut slot);
+    ContextGuard {
+        previous: slot,
+        _not_send: PhantomData,
+    }
+}
+
+/// Restores the previous context when dropped, also during a panic. See [`enter`].
+#[must_use = "the context is left as soon as the guard is dropped"]
+#[derive(Debug)]
+pub struct ContextGuard {
+    previous: Option<Arc<JwtContext>>,
+    _not_send: PhantomData<*const ()>,
+}
+
+impl Drop for ContextGuard {
+    fn drop(&mut self) {
+        swap(&mut self.previous);
+    }
+}
+
+/// Runs `future` with `context` current during each of its polls and while it is dropped.
+pub fn scope<F: Future>(context: Option<Arc<JwtContext>>, future: F) -> Scoped<F> {
+    Scoped {
+        context,
+        inner: Some(future),
+    }
+}
+
+/// Carries the current context (if any) into `future`, for work spawned from a handler:
+/// `tokio::spawn(propagate(async { get_jwt_identity() }))`. Without it, spawned work sees no
+/// context, on purpose: background jobs must not act as the user by accident.
+pub fn propagate<F: Future>(future: F) -> Scoped<F> {
+    scope(current(), future)
+}
+
+pin_project_lite::pin_project! {
+    /// A future that runs its inner future inside a JWT context. See [`scope`].
+    #[derive(Debug)]
+    #[must_use = "futures do nothing unless polled"]
+    pub struct Scoped<F> {
+        context: Option<Arc<JwtContext>>,
+        #[pin]
+        inner: Option<F>,
+    }
+
+    impl<F> PinnedDrop for Scoped<F> {
+        fn drop(this: Pin<&mut Self>) {
+            let mut this = this.project();
+            let _swapped = Swapped::new(this.context);
+            this.inner.set(None);
+        }
+    }
+}
+
+/// Holds the context in the thread-local for as long as it lives, and puts it back in its slot
+/// when dropped (also when unwinding).
+struct Swapped<'a> {
+    slot: &'a mut Option<Arc<JwtContext>>,
+}
+
+impl<'a> Swapped<'a> {
+    fn new(slot: &'a mut Option<Arc<JwtContext>>) -> Self {
+        swap(slot);
+        Swapped { slot }
+    }
+}
+
+impl Drop for Swapped<'_> {
+    fn drop(&mut self) {
+        swap(self.slot);
+    }
+}
+
+impl<F: Future> Future for Scoped<F> {
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let this = self.project();
+        let _swapped = Swapped::new(this.context);
+        match this.inner.as_pin_mut() {
+            Some(inner) => inner.poll(cx),
+            None => panic!("`Scoped` future polled after completion"),
+        }
+    }
+}
+
+/// The claims of the current request's token: flask-jwt-extended's `get_jwt()`.
+///
+/// `None` outside a protected scope, and on an `optional` route that received no token.
+pub fn get_jwt() -> Option<Jwt> {
+    current()?.token.clone().map(Jwt)
+}
+
+/// The header of the current request's token: flask-jwt-extended's `get_jwt_header()`.
+pub fn get_jwt_header() -> Option<Header> {
+    current()?.header().cloned()
+}
+
+/// The identity of the current request's token (the `JWT_IDENTITY_CLAIM` claim, `sub` by
+/// default): flask-jwt-extended's `get_jwt_identity()`.
+///
+/// `None` outside a protected scope, and on an `optional` route that received no token.
+pub fn get_jwt_identity() -> Option<Identity> {
+    current()?.identity()
+}
+
+/// Where the current request's token was found: `get_jwt_request_location()`.
+pub fn get_jwt_request_location() -> Option<TokenLocation> {
+    current()?.location()
+}
+
+/// The user loaded for the current request by the user-lookup callback:
+/// flask-jwt-extended's `get_current_user()` / `current_user`. `None` outside a protected
+/// scope, without a token on an optional route, or when the user is not a `U`.
+pub fn get_current_user<U: Send + Sync + 'static>() -> Option<Arc<U>> {
+    current()?.user::<U>()
+}
+
+/// The verified token of the current request, shared (no copy). Dereferences to [`Claims`].
+#[derive(Debug, Clone)]
+pub struct Jwt(Arc<TokenData<Claims>>);
+
+impl Jwt {
+    /// The token's header.
+    pub fn header(&self) -> &Header {
+        &self.0.header
+    }
+
+    /// The token's claims.
+    pub fn claims(&self) -> &Claims {
+        &self.0.claims
+    }
+}
+
+impl std::ops::Deref for Jwt {
+    type Target = Claims;
+
+    fn deref(&self) -> &Claims {
+        &self.0.claims
+    }
+}
+
+impl serde::Serialize for Jwt {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.claims.serialize(serializer)
+    }
+}

@@ -1,0 +1,19 @@
+//! CSRF double-submit comparison.
+
+use subtle::ConstantTimeEq;
+
+/// Whether the value a client sent equals the token's `csrf` claim, compared in constant time
+/// (for equal lengths; the length of a random UUID is no secret).
+pub(crate) fn matches(expected: &str, sent: &[u8]) -> bool {
+    bool::from(expected.as_bytes().ct_eq(sent))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn agrees_with_equality() {
+        for (a, b) in [("abc", "abc"), ("abc", "abd"), ("abc", "ab"), ("", "")] {
+            assert_eq!(super::matches(a, b.as_bytes()), a == b);
+        }
+    }
+}

@@ -1,0 +1,337 @@
+//! The manager: settings, prepared key, and how handlers find it.
+
+use std::sync::{Arc, RwLock};
+
+use http::HeaderName;
+use jwt_core::{Algorithm, Claims, Key, TokenData, Validation};
+use serde_json::Value;
+
+use crate::{ConfigError, JwtConfig, JwtError};
+
+/// The process-wide default manager, set by [`JwtManager::install_default`].
+static DEFAULT: RwLock<Option<JwtManager>> = RwLock::new(None);
+
+/// flask-jwt-extended's `JWTManager`: the settings, the prepared key and the callbacks.
+///
+/// Cheap to clone (one `Arc`). Handlers find it, in this order: the one named in
+/// `#[jwt_required(manager = ...)]`; a `JwtManager` in the request's extensions (so two apps in
+/// one process can differ, or one route can use another); the process-wide default installed
+/// with [`JwtManager::install_default`].
+///
+/// ```
+/// use jwt_http::JwtManager;
+/// let manager = JwtManager::builder()
+///     .secret_key("a long random secret, 32 bytes or more")
+///     .build()?;
+/// let token = manager.create_access_token("alice")?;
+/// let data = manager.decode_token(&token, false)?;
+/// assert_eq!(data.claims.sub(), Some("alice"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone)]
+pub struct JwtManager {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: JwtConfig,
+    key: Key,
+    /// Validation for requests: `exp` is checked after flask-jwt-extended's own checks, so that
+    /// another defect of an expired token wins, as it does there.
+    validation: Validation,
+    header_name: HeaderName,
+    access_csrf_header: HeaderName,
+    refresh_csrf_header: HeaderName,
+}
+
+impl std::fmt::Debug for JwtManager {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JwtManager")
+            .field("config", &self.inner.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl JwtManager {
+    /// Validates `config` and prepares the key. Every misconfiguration is reported here, with
+    /// the option it concerns, never later as a failed request.
+    pub fn new(config: JwtConfig) -> Result<Self, ConfigError> {
+        let secret = config
+            .secret_key
+            .as_ref()
+            .filter(|s| !s.as_bytes().is_empty())
+            .ok_or(ConfigError::MissingSecretKey)?;
+        let mut algorithms = config.decode_algorithms.clone();
+        if !algorithms.contains(&config.algorithm) {
+            algorithms.push(config.algorithm);
+        }
+        let key = if config.insecure_allow_short_secret {
+            Key::insecure_short_secret(&algorithms, secret.as_bytes())
+        } else {
+            Key::for_algorithms(&algorithms, secret.as_bytes())
+        }
+        .map_err(ConfigError::SecretKey)?;
+        if config.header_name.is_empty() {
+            return Err(ConfigError::EmptyHeaderName);
+        }
+        if config.token_location.is_empty() {
+            return Err(ConfigError::EmptyTokenLocation);
+        }
+        if config.identity_claim.is_empty() {
+            return Err(ConfigError::EmptyIdentityClaim);
+        }
+        let header = |option: &'static str, value: &str| {
+            HeaderName::try_from(value).map_err(|_| ConfigError::InvalidHeaderName {
+                option,
+                value: value.to_owned(),
+            })
+        };
+        let header_name = header("JWT_HEADER_NAME", &config.header_name)?;
+        let access_csrf_header = header(
+            "JWT_ACCESS_CSRF_HEADER_NAME",
+            &config.access_csrf_header_name,
+        )?;
+        let refresh_csrf_header = header(
+            "JWT_REFRESH_CSRF_HEADER_NAME",
+            &config.refresh_csrf_header_name,
+        )?;
+
+        let mut validation = Validation::new(config.algorithm);
+        validation.algorithms = algorithms;
+        validation.leeway = config.decode_leeway;
+        validation.validate_exp = false;
+        validation.audience = config.decode_audience.clone();
+        validation.issuer = config.decode_issuer.clone();
+        validation.verify_sub = config.verify_sub;
+        validation.max_token_len = config.max_token_len;
+        validation.clock = config.clock.clone();
+
+        Ok(JwtManager {
+            inner: Arc::new(Inner {
+                config,
+                key,
+                validation,
+                header_name,
+                access_csrf_header,
+                refresh_csrf_header,
+            }),
+        })
+    }
+
+    /// A builder over [`JwtConfig`]'s defaults.
+    pub fn builder() -> JwtManagerBuilder {
+        JwtManagerBuilder {
+            config: JwtConfig::default(),
+        }
+    }
+
+    /// The settings.
+    pub fn config(&self) -> &JwtConfig {
+        &self.inner.config
+    }
+
+    /// Makes this the process-wide default manager, replacing any earlier one.
+    pub fn install_default(&self) {
+        let mut slot = DEFAULT.write().unwrap_or_else(|e| e.into_inner());
+        *slot = Some(self.clone());
+    }
+
+    /// The process-wide default manager, if one is installed.
+    pub fn default_manager() -> Option<JwtManager> {
+        DEFAULT.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// The manager for code running now: the one that verified the current protected request,
+    /// else the process-wide default.
+    pub fn current() -> Option<JwtManager> {
+        crate::context::current()
+            .map(|c| c.manager().clone())
+            .or_else(JwtManager::default_manager)
+    }
+
+    pub(crate) fn key(&self) -> &Key {
+        &self.inner.key
+    }
+
+    pub(crate) fn header_name(&self) -> &HeaderName {
+        &self.inner.header_name
+    }
+
+    pub(crate) fn csrf_header(&self, refresh: bool) -> &HeaderName {
+        if refresh {
+            &self.inner.refresh_csrf_header
+        } else {
+            &self.inner.access_csrf_header
+        }
+    }
+
+    pub(crate) fn now(&self) -> jwt_core::UnixTime {
+        self.inner.config.clock.now()
+    }
+
+    /// Verifies and decodes `token` as flask-jwt-extended's `decode_token` does: signature and
+    /// claims, the identity claim present, then expiry unless `allow_expired`. Missing `type`,
+    /// `fresh` and `jti` get flask-jwt-extended's defaults (`"access"`, `false`, `null`). It does
+    /// not run the blocklist, type, freshness or user checks.
+    pub fn decode_token(
+        &self,
+        token: impl AsRef<[u8]>,
+        allow_expired: bool,
+    ) -> Result<TokenData<Claims>, JwtError> {
+        self.decode_checked(token.as_ref(), None, allow_expired)
+    }
+
+    /// [`decode_token`](Self::decode_token) plus the CSRF double-submit comparison.
+    pub(crate) fn decode_checked(
+        &self,
+        token: &[u8],
+        csrf: Option<&[u8]>,
+        allow_expired: bool,
+    ) -> Result<TokenData<Claims>, JwtError> {
+        let config = &self.inner.config;
+        let data = jwt_core::decode(token, &self.inner.key, &self.inner.validation)?;
+        if !data.claims.contains(&config.identity_claim) {
+            return Err(jwt_core::Error::MissingClaim(config.identity_claim.clone()).into());
+        }
+        if let Some(sent) = csrf {
+            match data.claims.get("csrf") {
+                None => return Err(jwt_core::Error::MissingClaim("csrf".into()).into()),
+                Some(Value::String(expected)) if crate::csrf::matches(expected, sent) => {}
+                Some(_) => return Err(JwtError::CsrfMismatch),
+            }
+        }
+        let data = with_flask_defaults(data);
+        if !allow_expired {
+            if let Some(exp) = data.claims.exp() {
+                let leeway = i64::try_from(config.decode_leeway).unwrap_or(i64::MAX);
+                if exp.secs() <= self.now().secs().saturating_sub(leeway) {
+                    return Err(JwtError::Expired(Box::new(data)));
+                }
+            }
+        }
+        Ok(data)
+    }
+
+    /// The algorithm new tokens are signed with.
+    pub fn algorithm(&self) -> Algorithm {
+        self.inner.config.algorithm
+    }
+}
+
+/// flask-jwt-extended's decoded-token defaults: `type`, `fresh` and `jti` are always present.
+fn with_flask_defaults(data: TokenData<Claims>) -> TokenData<Claims> {
+    let claims = &data.claims;
+    if claims.contains("type") && claims.contains("fresh") && claims.contains("jti") {
+        return data;
+    }
+    let mut members = data.claims.into_members();
+    members
+        .entry("type")
+        .or_insert_with(|| Value::String("access".into()));
+    members.entry("fresh").or_insert(Value::Bool(false));
+    members.entry("jti").or_insert(Value::Null);
+    TokenData {
+        header: data.header,
+        claims: Claims::from_members(members),
+    }
+}
+
+/// Builds a [`JwtManager`] from [`JwtConfig`]'s defaults; [`build`](Self::build) validates.
+#[derive(Debug, Clone)]
+pub struct JwtManagerBuilder {
+    config: JwtConfig,
+}
+
+macro_rules! setters {
+    ($($(#[$doc:meta])* $name:ident: $ty:ty => $field:ident;)*) => {
+        $(
+            $(#[$doc])*
+            pub fn $name(mut self, value: impl Into<$ty>) -> Self {
+                self.config.$field = value.into();
+                self
+            }
+        )*
+    };
+}
+
+impl JwtManagerBuilder {
+    /// `JWT_SECRET_KEY`.
+    pub fn secret_key(mut self, secret: impl Into<crate::Secret>) -> Self {
+        self.config.secret_key = Some(secret.into());
+        self
+    }
+
+    setters! {
+        /// `JWT_ALGORITHM`.
+        algorithm: Algorithm => algorithm;
+        /// `JWT_DECODE_ALGORITHMS`.
+        decode_algorithms: Vec<Algorithm> => decode_algorithms;
+        /// `JWT_ACCESS_TOKEN_EXPIRES`.
+        access_token_expires: crate::Expiry => access_token_expires;
+        /// `JWT_REFRESH_TOKEN_EXPIRES`.
+        refresh_token_expires: crate::Expiry => refresh_token_expires;
+        /// `JWT_TOKEN_LOCATION`.
+        token_location: Vec<crate::TokenLocation> => token_location;
+        /// `JWT_HEADER_NAME`.
+        header_name: String => header_name;
+        /// `JWT_HEADER_TYPE`.
+        header_type: String => header_type;
+        /// `JWT_IDENTITY_CLAIM`.
+        identity_claim: String => identity_claim;
+        /// `JWT_ERROR_MESSAGE_KEY`.
+        error_msg_key: String => error_msg_key;
+        /// `JWT_DECODE_LEEWAY`, in seconds.
+        decode_leeway: u64 => decode_leeway;
+        /// `JWT_ENCODE_NBF`.
+        encode_nbf: bool => encode_nbf;
+        /// `JWT_VERIFY_SUB`.
+        verify_sub: bool => verify_sub;
+        /// `JWT_COOKIE_CSRF_PROTECT`.
+        cookie_csrf_protect: bool => cookie_csrf_protect;
+        /// Accept a secret shorter than the hash output (insecure; for migrations).
+        insecure_allow_short_secret: bool => insecure_allow_short_secret;
+        /// Longest token accepted, in bytes.
+        max_token_len: usize => max_token_len;
+    }
+
+    /// `JWT_DECODE_AUDIENCE`.
+    pub fn decode_audience<I: IntoIterator<Item = S>, S: Into<String>>(mut self, aud: I) -> Self {
+        self.config.decode_audience = Some(aud.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// `JWT_ENCODE_AUDIENCE`.
+    pub fn encode_audience(mut self, aud: crate::AudienceClaim) -> Self {
+        self.config.encode_audience = Some(aud);
+        self
+    }
+
+    /// `JWT_DECODE_ISSUER`.
+    pub fn decode_issuer<I: IntoIterator<Item = S>, S: Into<String>>(mut self, iss: I) -> Self {
+        self.config.decode_issuer = Some(iss.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// `JWT_ENCODE_ISSUER`.
+    pub fn encode_issuer(mut self, iss: impl Into<String>) -> Self {
+        self.config.encode_issuer = Some(iss.into());
+        self
+    }
+
+    /// Where "now" comes from (tests fix it with [`jwt_core::FixedClock`]).
+    pub fn clock(mut self, clock: impl jwt_core::Clock + 'static) -> Self {
+        self.config.clock = Arc::new(clock);
+        self
+    }
+
+    /// Changes any other setting.
+    pub fn with(mut self, f: impl FnOnce(&mut JwtConfig)) -> Self {
+        f(&mut self.config);
+        self
+    }
+
+    /// Validates the settings and builds the manager.
+    pub fn build(self) -> Result<JwtManager, ConfigError> {
+        JwtManager::new(self.config)
+    }
+}

@@ -1,0 +1,81 @@
+//! Turning a refused request into the handler's own return type.
+
+use http::header::{HeaderValue, CONTENT_TYPE};
+use http::Response;
+
+use crate::{JwtError, JwtManager};
+
+impl JwtManager {
+    /// The default response for `error`: its status and `{"msg": "<message>"}` (the key is
+    /// `JWT_ERROR_MESSAGE_KEY`) as `application/json`, compact with a trailing newline, as
+    /// Flask's `jsonify` writes it.
+    ///
+    /// ```
+    /// use jwt_http::{JwtError, JwtManager};
+    /// let manager = JwtManager::builder().secret_key("a long random secret, 32 bytes or more").build()?;
+    /// let response: http::Response<String> = manager.error_response(&JwtError::MissingCsrfToken);
+    /// assert_eq!(response.status(), 401);
+    /// assert_eq!(response.body(), "{\"msg\":\"Missing CSRF token\"}\n");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn error_response<B: From<String>>(&self, error: &JwtError) -> Response<B> {
+        json_error(&self.config().error_msg_key, error)
+    }
+}
+
+/// `{"<key>": "<message>"}\n` with the error's status.
+pub(crate) fn json_error<B: From<String>>(key: &str, error: &JwtError) -> Response<B> {
+    let mut body = serde_json::Map::new();
+    body.insert(key.to_owned(), error.to_string().into());
+    let mut text = serde_json::Value::Object(body).to_string();
+    text.push('\n');
+    let mut response = Response::new(B::from(text));
+    *response.status_mut() = error.status();
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response
+}
+
+/// How a protected handler's return type carries a refused request.
+///
+/// `#[jwt_required]` returns `Self::from_jwt_error(error, Some(manager))` instead of running the
+/// handler when verification fails. Implemented for:
+///
+/// - `http::Response<B>` with `B: From<String>` (axum's `Response`, hyper's
+///   `Response<Full<Bytes>>`, `Response<String>`): the manager's error response;
+/// - `Result<T, E>` with `E: From<JwtError>`: `Err(error.into())`, so handlers returning
+///   `Result<_, MyError>` handle it in their own error type.
+///
+/// Implement it for your own response types.
+pub trait JwtRejection {
+    /// Converts a refused request into this type.
+    /// `manager` is the one that refused the request; `None` when none was found.
+    fn from_jwt_error(error: JwtError, manager: Option<&JwtManager>) -> Self;
+}
+
+impl<B: From<String>> JwtRejection for Response<B> {
+    fn from_jwt_error(error: JwtError, manager: Option<&JwtManager>) -> Self {
+        match manager {
+            Some(manager) => manager.error_response(&error),
+            None => json_error("msg", &error),
+        }
+    }
+}
+
+impl<T, E: From<JwtError>> JwtRejection for Result<T, E> {
+    fn from_jwt_error(error: JwtError, _manager: Option<&JwtManager>) -> Self {
+        Err(E::from(error))
+    }
+}
+
+impl<B: From<String>> From<JwtError> for Response<B> {
+    /// The error response with the message key of the default manager (`msg` when none is
+    /// installed).
+    fn from(error: JwtError) -> Self {
+        match JwtManager::current() {
+            Some(manager) => manager.error_response(&error),
+            None => json_error("msg", &error),
+        }
+    }
+}
