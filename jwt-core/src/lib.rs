@@ -27,7 +27,7 @@
 //! - the algorithm comes from the caller's allow-list, compared exactly; `none` and every
 //!   asymmetric name are unknown here, so there is no algorithm confusion;
 //! - the MAC is checked over the exact received text, at full length and in constant time,
-//!   before any claim is read;
+//!   before the payload is even decoded, let alone any claim read;
 //! - base64url must be unpadded and canonical; JSON must be UTF-8 without a BOM and may not
 //!   repeat a member name; any `crit` header is refused;
 //! - `exp`, `nbf` and `iat` must be JSON numbers (fractions allowed; huge values saturate);
