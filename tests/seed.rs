@@ -69,7 +69,8 @@ async fn the_login_checks_answer_as_the_seed_does() {
     basic::install_manager().unwrap();
     let addr = common::serve(basic::app()).await;
     let json = [("Content-Type", "application/json")];
-    let cases: [(&[(&str, &str)], &str, u16, &str); 6] = [
+    type Case<'a> = (&'a [(&'a str, &'a str)], &'a str, u16, &'a str);
+    let cases: [Case<'_>; 6] = [
         (
             &[("Content-Type", "text/plain")],
             "username=test",
