@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use crate::{JwtContext, JwtError, JwtManager, TokenRequest};
+use crate::{JwtContext, JwtError, JwtManager, PendingVerification, TokenRequest};
 
 pub use crate::context::{enter, scope};
 pub use crate::response::JwtRejection;
@@ -17,13 +17,30 @@ pub fn manager_for<R: TokenRequest + ?Sized>(request: &R) -> Option<JwtManager> 
         .or_else(JwtManager::default_manager)
 }
 
-/// Verifies `request` with `manager` (or the request's manager when `None`); on failure, the
-/// value the handler returns instead.
+/// Verifies `request` with `manager` (or the request's manager when `None`), running sync
+/// loaders; on failure, the value the handler returns instead.
 pub fn verify<R, Ret>(
     manager: Option<&JwtManager>,
     request: &R,
     options: &VerifyOptions,
 ) -> Result<Option<Arc<JwtContext>>, Ret>
+where
+    R: TokenRequest + ?Sized,
+    Ret: JwtRejection,
+{
+    let pending = start::<R, Ret>(manager, request, options)?;
+    let manager = pending.manager().clone();
+    pending
+        .finish_sync()
+        .map_err(|e| Ret::from_jwt_error(e, Some(&manager)))
+}
+
+/// The part of verification that reads the request (for async handlers, before any `.await`).
+pub fn start<R, Ret>(
+    manager: Option<&JwtManager>,
+    request: &R,
+    options: &VerifyOptions,
+) -> Result<PendingVerification, Ret>
 where
     R: TokenRequest + ?Sized,
     Ret: JwtRejection,
@@ -40,8 +57,19 @@ where
         },
     };
     manager
-        .verify_request(request, options)
+        .start_verification(request, options)
         .map_err(|e| Ret::from_jwt_error(e, Some(manager)))
+}
+
+/// Runs the loaders of a started verification, awaiting async ones.
+pub async fn finish<Ret: JwtRejection>(
+    pending: PendingVerification,
+) -> Result<Option<Arc<JwtContext>>, Ret> {
+    let manager = pending.manager().clone();
+    pending
+        .finish()
+        .await
+        .map_err(|e| Ret::from_jwt_error(e, Some(&manager)))
 }
 
 /// Lets `#[jwt_required]` take the request by value or by reference.

@@ -29,6 +29,20 @@ pub struct JwtContext {
 }
 
 impl JwtContext {
+    pub(crate) fn from_shared(
+        token: Option<Arc<TokenData<Claims>>>,
+        location: Option<TokenLocation>,
+        user: Option<Arc<dyn std::any::Any + Send + Sync>>,
+        manager: JwtManager,
+    ) -> Self {
+        JwtContext {
+            token,
+            location,
+            user,
+            manager,
+        }
+    }
+
     pub(crate) fn new(
         token: Option<TokenData<Claims>>,
         location: Option<TokenLocation>,

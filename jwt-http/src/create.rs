@@ -122,9 +122,25 @@ impl<'m> TokenBuilder<'m> {
     pub fn create(self) -> Result<String, JwtError> {
         let manager = self.manager;
         let config = manager.config();
-        let identity = self
+        let callbacks = manager.callbacks();
+        let given = self
             .identity
             .map_err(|e| JwtError::Create(jwt_core::Error::Serialize(e)))?;
+        // Every loader sees the identity as given; the identity claim gets the transformed one.
+        let mut additional = match &callbacks.additional_claims {
+            Some(load) => load(&given),
+            None => Map::new(),
+        };
+        additional.extend(self.claims);
+        let mut headers = match &callbacks.additional_headers {
+            Some(load) => load(&given),
+            None => Map::new(),
+        };
+        headers.extend(self.headers);
+        let identity = match &callbacks.user_identity {
+            Some(load) => load(&given),
+            None => given,
+        };
         let now = manager.now();
         let iat = now.secs();
         let fresh = match (self.token_type, self.fresh) {
@@ -162,10 +178,10 @@ impl<'m> TokenBuilder<'m> {
             aud: config.encode_audience.as_ref(),
             iss: config.encode_issuer.as_deref(),
             exp,
-            additional: &self.claims,
+            additional: &additional,
         };
         let mut header = Header::new(manager.algorithm());
-        for (name, value) in self.headers {
+        for (name, value) in headers {
             header.insert(name, value).map_err(JwtError::Create)?;
         }
         jwt_core::encode(&header, &claims, manager.key()).map_err(JwtError::Create)

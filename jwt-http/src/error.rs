@@ -93,6 +93,9 @@ pub enum JwtError {
     NoManager,
     /// Creating a token failed (a serialization or random-number failure).
     Create(jwt_core::Error),
+    /// A synchronous handler met an async loader it cannot await (a server misconfiguration:
+    /// make the handler async, or register a sync loader).
+    AsyncLoaderInSyncHandler,
 }
 
 impl JwtError {
@@ -119,7 +122,7 @@ impl JwtError {
             | InvalidToken(_)
             | WrongTokenType { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ClaimsVerificationFailed(_) => StatusCode::BAD_REQUEST,
-            NoManager | Create(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            NoManager | Create(_) | AsyncLoaderInSyncHandler => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -220,6 +223,10 @@ impl fmt::Display for JwtError {
             Revoked(_) => f.write_str("Token has been revoked"),
             UserLookupFailed(_, identity) => write!(f, "Error loading the user {identity}"),
             ClaimsVerificationFailed(_) => f.write_str("User claims verification failed"),
+            AsyncLoaderInSyncHandler => f.write_str(
+                "An async blocklist or user-lookup loader is registered, but this handler is \
+                 synchronous and cannot await it: make the handler async, or register a sync loader",
+            ),
             NoManager => f.write_str(
                 "No JwtManager for this request: install one with JwtManager::install_default, \
                  put one in the request extensions, or name one with #[jwt_required(manager = ...)]",

@@ -22,6 +22,7 @@
 #![warn(missing_docs, unreachable_pub, rust_2018_idioms)]
 #![forbid(unsafe_code)]
 
+mod callbacks;
 mod config;
 mod context;
 mod create;
@@ -42,6 +43,7 @@ mod verify;
 #[doc(hidden)]
 pub mod __private;
 
+pub use callbacks::{BoxFuture, ErrorResponse, User};
 pub use config::{AudienceClaim, JwtConfig, SameSite};
 pub use context::{
     current, enter, get_current_user, get_jwt, get_jwt_header, get_jwt_identity,
@@ -57,4 +59,4 @@ pub use request::{RequestHead, TokenRequest};
 pub use response::JwtRejection;
 pub use secret::Secret;
 pub use tokens::{create_access_token, create_refresh_token, decode_token};
-pub use verify::VerifyOptions;
+pub use verify::{PendingVerification, VerifyOptions};

@@ -6,6 +6,7 @@ use http::HeaderName;
 use jwt_core::{Algorithm, Claims, Key, TokenData, Validation};
 use serde_json::Value;
 
+use crate::callbacks::Callbacks;
 use crate::{ConfigError, JwtConfig, JwtError};
 
 /// The process-wide default manager, set by [`JwtManager::install_default`].
@@ -35,6 +36,7 @@ pub struct JwtManager {
 
 struct Inner {
     config: JwtConfig,
+    callbacks: Callbacks,
     key: Key,
     /// Validation for requests: `exp` is checked after flask-jwt-extended's own checks, so that
     /// another defect of an expired token wins, as it does there.
@@ -48,7 +50,8 @@ impl std::fmt::Debug for JwtManager {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("JwtManager")
             .field("config", &self.inner.config)
-            .finish_non_exhaustive()
+            .field("callbacks", &self.inner.callbacks)
+            .finish()
     }
 }
 
@@ -56,6 +59,10 @@ impl JwtManager {
     /// Validates `config` and prepares the key. Every misconfiguration is reported here, with
     /// the option it concerns, never later as a failed request.
     pub fn new(config: JwtConfig) -> Result<Self, ConfigError> {
+        Self::with_callbacks(config, Callbacks::default())
+    }
+
+    fn with_callbacks(config: JwtConfig, callbacks: Callbacks) -> Result<Self, ConfigError> {
         let secret = config
             .secret_key
             .as_ref()
@@ -109,6 +116,7 @@ impl JwtManager {
         Ok(JwtManager {
             inner: Arc::new(Inner {
                 config,
+                callbacks,
                 key,
                 validation,
                 header_name,
@@ -122,6 +130,7 @@ impl JwtManager {
     pub fn builder() -> JwtManagerBuilder {
         JwtManagerBuilder {
             config: JwtConfig::default(),
+            callbacks: Callbacks::default(),
         }
     }
 
@@ -147,6 +156,10 @@ impl JwtManager {
         crate::context::current()
             .map(|c| c.manager().clone())
             .or_else(JwtManager::default_manager)
+    }
+
+    pub(crate) fn callbacks(&self) -> &Callbacks {
+        &self.inner.callbacks
     }
 
     pub(crate) fn key(&self) -> &Key {
@@ -240,6 +253,7 @@ fn with_flask_defaults(data: TokenData<Claims>) -> TokenData<Claims> {
 #[derive(Debug, Clone)]
 pub struct JwtManagerBuilder {
     config: JwtConfig,
+    pub(crate) callbacks: Callbacks,
 }
 
 macro_rules! setters {
@@ -332,6 +346,6 @@ impl JwtManagerBuilder {
 
     /// Validates the settings and builds the manager.
     pub fn build(self) -> Result<JwtManager, ConfigError> {
-        JwtManager::new(self.config)
+        JwtManager::with_callbacks(self.config, self.callbacks)
     }
 }

@@ -18,8 +18,36 @@ impl JwtManager {
     /// assert_eq!(response.body(), "{\"msg\":\"Missing CSRF token\"}\n");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    ///
+    /// A response loader registered on the builder (`expired_token_loader`,
+    /// `unauthorized_loader`, ...) replaces the default for the errors it covers, as in
+    /// flask-jwt-extended: absent tokens and CSRF failures go to `unauthorized`, invalid
+    /// tokens to `invalid_token`.
     pub fn error_response<B: From<String>>(&self, error: &JwtError) -> Response<B> {
-        json_error(&self.config().error_msg_key, error)
+        let cb = self.callbacks();
+        let token_response = crate::callbacks::respond;
+        let custom = match error {
+            JwtError::Expired(t) => token_response(&cb.expired_token, t),
+            JwtError::FreshTokenRequired(t) => token_response(&cb.needs_fresh_token, t),
+            JwtError::Revoked(t) => token_response(&cb.revoked_token, t),
+            JwtError::UserLookupFailed(t, _) => token_response(&cb.user_lookup_error, t),
+            JwtError::ClaimsVerificationFailed(t) => {
+                token_response(&cb.token_verification_failed, t)
+            }
+            e if e.is_absent()
+                || matches!(e, JwtError::MissingCsrfToken | JwtError::CsrfMismatch) =>
+            {
+                cb.unauthorized.as_ref().map(|f| f(&e.to_string()))
+            }
+            e if e.status() == http::StatusCode::UNPROCESSABLE_ENTITY => {
+                cb.invalid_token.as_ref().map(|f| f(&e.to_string()))
+            }
+            _ => None,
+        };
+        match custom {
+            Some(response) => response.map(B::from),
+            None => json_error(&self.config().error_msg_key, error),
+        }
     }
 }
 

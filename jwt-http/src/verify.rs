@@ -3,7 +3,9 @@
 use std::sync::Arc;
 
 use http::Method;
+use jwt_core::{Claims, TokenData};
 
+use crate::callbacks::{Hook, User};
 use crate::{extract, JwtContext, JwtError, JwtManager, TokenLocation, TokenRequest};
 
 /// The options of `#[jwt_required(...)]` and [`JwtManager::verify_request`], with
@@ -20,7 +22,7 @@ pub struct VerifyOptions {
     pub refresh: bool,
     /// Check the `type` claim against `refresh`. Default `true`.
     pub verify_type: bool,
-    /// Skip the blocklist callback. Default `false`.
+    /// Skip the blocklist loader. Default `false`.
     pub skip_revocation_check: bool,
     /// Search these locations instead of the configured ones. Default `None`.
     pub locations: Option<&'static [TokenLocation]>,
@@ -46,14 +48,36 @@ impl Default for VerifyOptions {
     }
 }
 
+/// A request whose token has been found, verified and checked up to the loaders, which may be
+/// asynchronous. Owns everything it needs: nothing borrows the request across an `.await`.
+#[derive(Debug)]
+#[must_use = "finish the verification with .finish() or .finish_sync()"]
+pub struct PendingVerification {
+    manager: JwtManager,
+    options: VerifyOptions,
+    state: State,
+}
+
+#[derive(Debug)]
+enum State {
+    /// An OPTIONS request: never checked.
+    Skipped,
+    /// `optional` and no token: an empty context.
+    Anonymous,
+    /// A verified token, its loaders still to run.
+    Token(Arc<TokenData<Claims>>, TokenLocation),
+}
+
 impl JwtManager {
     /// Finds, verifies and checks the request's token: flask-jwt-extended's
-    /// `verify_jwt_in_request`. The checks run in its order: locations, signature and claims,
-    /// identity claim, CSRF, expiry, type, freshness.
+    /// `verify_jwt_in_request`, with synchronous loaders. The checks run in its order:
+    /// locations, signature and claims, identity claim, CSRF, expiry, type, freshness,
+    /// blocklist, claims verification, user lookup.
     ///
     /// Returns `Ok(None)` for OPTIONS requests (CORS preflight), which are never checked;
     /// otherwise the context to run the handler in (see [`scope`](crate::scope) and
-    /// [`enter`](crate::enter)), empty on an `optional` route without a token.
+    /// [`enter`](crate::enter)), empty on an `optional` route without a token. With an async
+    /// loader registered, use [`verify_request_async`](Self::verify_request_async).
     ///
     /// ```
     /// use jwt_http::{JwtManager, VerifyOptions};
@@ -71,26 +95,43 @@ impl JwtManager {
         request: &R,
         options: &VerifyOptions,
     ) -> Result<Option<Arc<JwtContext>>, JwtError> {
+        self.start_verification(request, options)?.finish_sync()
+    }
+
+    /// [`verify_request`](Self::verify_request) for async code: awaits async blocklist and
+    /// user-lookup loaders. The request is only read before the first `.await`.
+    pub async fn verify_request_async<R: TokenRequest + ?Sized>(
+        &self,
+        request: &R,
+        options: &VerifyOptions,
+    ) -> Result<Option<Arc<JwtContext>>, JwtError> {
+        self.start_verification(request, options)?.finish().await
+    }
+
+    /// The part of verification that reads the request: find the token, verify it, check
+    /// type and freshness. The loaders run in [`PendingVerification::finish`].
+    pub fn start_verification<R: TokenRequest + ?Sized>(
+        &self,
+        request: &R,
+        options: &VerifyOptions,
+    ) -> Result<PendingVerification, JwtError> {
+        let pending = |state| PendingVerification {
+            manager: self.clone(),
+            options: *options,
+            state,
+        };
         if request.method() == Method::OPTIONS {
-            return Ok(None);
+            return Ok(pending(State::Skipped));
         }
         let locations = options
             .locations
             .unwrap_or(self.config().token_location.as_slice());
         let found = match extract::find(self, request, locations, options.refresh) {
             Ok(found) => found,
-            Err(e) if options.optional && e.is_absent() => {
-                return Ok(Some(Arc::new(JwtContext::new(
-                    None,
-                    None,
-                    None,
-                    self.clone(),
-                ))));
-            }
+            Err(e) if options.optional && e.is_absent() => return Ok(pending(State::Anonymous)),
             Err(e) => return Err(e),
         };
         let data = self.decode_checked(&found.token, found.csrf.as_deref(), false)?;
-
         if options.verify_type {
             let is_refresh = data.claims.token_type() == "refresh";
             if options.refresh != is_refresh {
@@ -102,11 +143,118 @@ impl JwtManager {
         if options.fresh && !data.claims.fresh().is_fresh_at(self.now().as_secs_f64()) {
             return Err(JwtError::FreshTokenRequired(Box::new(data)));
         }
-        Ok(Some(Arc::new(JwtContext::new(
-            Some(data),
-            Some(found.location),
-            None,
+        Ok(pending(State::Token(Arc::new(data), found.location)))
+    }
+}
+
+impl PendingVerification {
+    /// The manager doing the verification.
+    pub fn manager(&self) -> &JwtManager {
+        &self.manager
+    }
+
+    /// Runs the loaders, awaiting async ones.
+    pub async fn finish(self) -> Result<Option<Arc<JwtContext>>, JwtError> {
+        let (token, location) = match self.state {
+            State::Skipped => return Ok(None),
+            State::Anonymous => return Ok(Some(self.manager.anonymous())),
+            State::Token(token, location) => (token, location),
+        };
+        let callbacks = self.manager.callbacks();
+        if !self.options.skip_revocation_check {
+            let revoked = match &callbacks.token_in_blocklist {
+                None => false,
+                Some(Hook::Sync(f)) => f(&token.header, &token.claims),
+                Some(Hook::Async(f)) => f(token.clone()).await,
+            };
+            if revoked {
+                return Err(JwtError::Revoked(Box::new(unshare(token))));
+            }
+        }
+        self.manager.verify_claims(&token)?;
+        let user = match &callbacks.user_lookup {
+            None => None,
+            Some(Hook::Sync(f)) => Some(f(&token.header, &token.claims)),
+            Some(Hook::Async(f)) => Some(f(token.clone()).await),
+        };
+        self.manager.context(token, location, user)
+    }
+
+    /// Runs the loaders synchronously; an async loader is an error
+    /// ([`JwtError::AsyncLoaderInSyncHandler`]).
+    pub fn finish_sync(self) -> Result<Option<Arc<JwtContext>>, JwtError> {
+        let (token, location) = match self.state {
+            State::Skipped => return Ok(None),
+            State::Anonymous => return Ok(Some(self.manager.anonymous())),
+            State::Token(token, location) => (token, location),
+        };
+        let callbacks = self.manager.callbacks();
+        if callbacks.needs_async(self.options.skip_revocation_check) {
+            return Err(JwtError::AsyncLoaderInSyncHandler);
+        }
+        if !self.options.skip_revocation_check {
+            if let Some(Hook::Sync(f)) = &callbacks.token_in_blocklist {
+                if f(&token.header, &token.claims) {
+                    return Err(JwtError::Revoked(Box::new(unshare(token))));
+                }
+            }
+        }
+        self.manager.verify_claims(&token)?;
+        let user = match &callbacks.user_lookup {
+            Some(Hook::Sync(f)) => Some(f(&token.header, &token.claims)),
+            _ => None,
+        };
+        self.manager.context(token, location, user)
+    }
+}
+
+impl JwtManager {
+    fn anonymous(&self) -> Arc<JwtContext> {
+        Arc::new(JwtContext::new(None, None, None, self.clone()))
+    }
+
+    /// The token verification loader (`false` refuses with 400).
+    fn verify_claims(&self, token: &Arc<TokenData<Claims>>) -> Result<(), JwtError> {
+        match &self.callbacks().token_verification {
+            Some(f) if !f(&token.header, &token.claims) => Err(JwtError::ClaimsVerificationFailed(
+                Box::new(unshare(token.clone())),
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// The context for a checked token; `user` is the user lookup's answer, when one ran.
+    fn context(
+        &self,
+        token: Arc<TokenData<Claims>>,
+        location: TokenLocation,
+        user: Option<Option<User>>,
+    ) -> Result<Option<Arc<JwtContext>>, JwtError> {
+        let user = match user {
+            None => None,
+            Some(Some(user)) => Some(user),
+            Some(None) => {
+                let identity = match token.claims.get(&self.config().identity_claim) {
+                    Some(serde_json::Value::String(s)) => s.clone(),
+                    Some(other) => other.to_string(),
+                    None => "None".to_owned(),
+                };
+                return Err(JwtError::UserLookupFailed(
+                    Box::new(unshare(token)),
+                    identity,
+                ));
+            }
+        };
+        Ok(Some(Arc::new(JwtContext::from_shared(
+            Some(token),
+            Some(location),
+            user,
             self.clone(),
         ))))
     }
+}
+
+/// The token out of its `Arc` (a copy only if a loader kept a clone).
+fn unshare(token: Arc<TokenData<Claims>>) -> TokenData<Claims> {
+    Arc::try_unwrap(token).unwrap_or_else(|shared| (*shared).clone())
 }

@@ -46,19 +46,27 @@ pub(crate) fn expand(args: &Args, item: ItemFn, request: &Ident) -> TokenStream 
             skip_revocation_check: #skip_revocation_check,
             locations: #locations,
         };
-        let __jwt_context = match #private::verify(#manager, #private::as_request(&#request), &__JWT_OPTIONS) {
-            ::core::result::Result::Ok(context) => context,
-            ::core::result::Result::Err(rejection) => return rejection,
-        };
     };
     let body = if sig.asyncness.is_some() {
         quote! {
             #verify
+            let __jwt_pending = match #private::start(#manager, #private::as_request(&#request), &__JWT_OPTIONS) {
+                ::core::result::Result::Ok(pending) => pending,
+                ::core::result::Result::Err(rejection) => return rejection,
+            };
+            let __jwt_context = match #private::finish(__jwt_pending).await {
+                ::core::result::Result::Ok(context) => context,
+                ::core::result::Result::Err(rejection) => return rejection,
+            };
             #private::scope(__jwt_context, async move #block).await
         }
     } else {
         quote! {
             #verify
+            let __jwt_context = match #private::verify(#manager, #private::as_request(&#request), &__JWT_OPTIONS) {
+                ::core::result::Result::Ok(context) => context,
+                ::core::result::Result::Err(rejection) => return rejection,
+            };
             let __jwt_guard = #private::enter(__jwt_context);
             #block
         }
