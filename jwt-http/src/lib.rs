@@ -22,6 +22,7 @@
 #![warn(missing_docs, unreachable_pub, rust_2018_idioms)]
 #![forbid(unsafe_code)]
 
+mod body;
 mod callbacks;
 mod config;
 mod context;
@@ -43,6 +44,7 @@ mod verify;
 #[doc(hidden)]
 pub mod __private;
 
+pub use body::{buffer_json_body, BodyError, BufferedBody};
 pub use callbacks::{BoxFuture, ErrorResponse, User};
 pub use config::{AudienceClaim, JwtConfig, SameSite};
 pub use context::{

@@ -19,7 +19,8 @@ pub trait TokenRequest {
     /// The request extensions, where a per-request [`JwtManager`](crate::JwtManager) may be.
     fn extensions(&self) -> Option<&Extensions>;
     /// The request body, when it has already been read into memory (the JSON location needs
-    /// it). `None` when unknown.
+    /// it): for `Request<B>` and `Parts`, the [`BufferedBody`](crate::BufferedBody) a
+    /// middleware stored with [`buffer_json_body`](crate::buffer_json_body). `None` when unknown.
     fn body_bytes(&self) -> Option<&[u8]> {
         None
     }
@@ -38,6 +39,16 @@ impl<B> TokenRequest for Request<B> {
     fn extensions(&self) -> Option<&Extensions> {
         Some(Request::extensions(self))
     }
+    fn body_bytes(&self) -> Option<&[u8]> {
+        buffered(Request::extensions(self))
+    }
+}
+
+/// The body a middleware buffered with [`buffer_json_body`](crate::buffer_json_body).
+fn buffered(extensions: &Extensions) -> Option<&[u8]> {
+    extensions
+        .get::<crate::BufferedBody>()
+        .map(|body| body.0.as_ref())
 }
 
 impl TokenRequest for Parts {
@@ -52,6 +63,9 @@ impl TokenRequest for Parts {
     }
     fn extensions(&self) -> Option<&Extensions> {
         Some(&self.extensions)
+    }
+    fn body_bytes(&self) -> Option<&[u8]> {
+        buffered(&self.extensions)
     }
 }
 
