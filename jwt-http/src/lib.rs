@@ -41,6 +41,9 @@ mod secret;
 mod tokens;
 mod verify;
 
+mod cookies;
+mod env;
+
 #[doc(hidden)]
 pub mod __private;
 
@@ -62,3 +65,8 @@ pub use response::JwtRejection;
 pub use secret::Secret;
 pub use tokens::{create_access_token, create_refresh_token, decode_token};
 pub use verify::{PendingVerification, VerifyOptions};
+
+pub use cookies::{
+    get_csrf_token, set_access_cookies, set_refresh_cookies, unset_access_cookies,
+    unset_jwt_cookies, unset_refresh_cookies, CookieOptions,
+};

@@ -87,6 +87,22 @@ impl JwtManager {
         if config.identity_claim.is_empty() {
             return Err(ConfigError::EmptyIdentityClaim);
         }
+        let host_prefixed = [
+            &config.access_cookie_name,
+            &config.refresh_cookie_name,
+            &config.access_csrf_cookie_name,
+            &config.refresh_csrf_cookie_name,
+        ]
+        .into_iter()
+        .any(|name| name.starts_with("__Host-"));
+        if host_prefixed && (!config.cookie_secure || config.cookie_domain.is_some()) {
+            return Err(ConfigError::InvalidValue {
+                option: "JWT_COOKIE_DOMAIN".into(),
+                reason: "`__Host-` cookies need JWT_COOKIE_SECURE and no JWT_COOKIE_DOMAIN; \
+                         a browser drops them otherwise"
+                    .into(),
+            });
+        }
         let header = |option: &'static str, value: &str| {
             HeaderName::try_from(value).map_err(|_| ConfigError::InvalidHeaderName {
                 option,

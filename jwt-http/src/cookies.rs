@@ -1,0 +1,1256 @@
+//! Writing the token cookies: flask-jwt-extended's `set_access_cookies`,
+//! `set_refresh_cookies`, `unset_access_cookies`, `unset_refresh_cookies`,
+//! `unset_jwt_cookies` and `get_csrf_token`, plus a hardened cookie preset.
+//!
+//! Each `set_*` call appends the JWT cookie (always `HttpOnly`) and, when
+//! `JWT_COOKIE_CSRF_PROTECT` and `JWT_CSRF_IN_COOKIES` are both on, a readable CSRF cookie
+//! holding the token's `csrf` claim, for the front end to echo in the `X-CSRF-TOKEN` header.
+//! The `Set-Cookie` strings are Werkzeug's, byte for byte: attributes in the order `Domain`,
+//! `Expires`, `Max-Age`, `Secure`, `HttpOnly`, `Path`, `SameSite`.
+//!
+//! | setting | flask-jwt-extended default | [`JwtConfig::hardened`] |
+//! |---|---|---|
+//! | `Secure` (`JWT_COOKIE_SECURE`) | off | on |
+//! | `SameSite` (`JWT_COOKIE_SAMESITE`) | not written | `Lax` |
+//! | cookie names | `access_token_cookie`, `refresh_token_cookie`, `csrf_access_token`, `csrf_refresh_token` | the same with a `__Host-` prefix |
+//! | paths (JWT and CSRF cookies) | `/` | `/` (required by `__Host-`) |
+//! | `Domain` (`JWT_COOKIE_DOMAIN`) | not written | not written (required by `__Host-`) |
+//! | `HttpOnly` | JWT cookies only | JWT cookies only |
+//! | lifetime (`JWT_SESSION_COOKIE`) | session cookies | session cookies |
+
+use std::time::Duration;
+
+use http::header::{HeaderMap, HeaderValue, SET_COOKIE};
+use http::Response;
+use serde_json::Value;
+
+use crate::{JwtConfig, JwtError, JwtManager, JwtManagerBuilder, SameSite};
+
+/// `Max-Age` of the cookies when `JWT_SESSION_COOKIE` is off: flask-jwt-extended's hard-coded
+/// 31,540,000 seconds (365 days and about an hour).
+const NON_SESSION_MAX_AGE: Duration = Duration::from_secs(31_540_000);
+
+/// The `Expires` of a cookie being deleted.
+const EPOCH_DATE: &str = "Thu, 01 Jan 1970 00:00:00 GMT";
+
+/// Per-call overrides of the cookie settings: flask-jwt-extended's `max_age=` and `domain=`
+/// arguments of `set_access_cookies` and friends. The default overrides nothing.
+///
+/// **Difference from flask-jwt-extended:** there, `max_age=0` and `domain=""` are falsy and
+/// silently fall back to the configuration. Here any `Some` is honoured: `Some(Duration::ZERO)`
+/// writes `Max-Age=0` (the browser drops the cookie at once) and `Some(String::new())` writes
+/// no `Domain` attribute even when `JWT_COOKIE_DOMAIN` is set (a host-only cookie).
+///
+/// ```
+/// use std::time::Duration;
+/// use jwt_http::CookieOptions;
+/// let options = CookieOptions::new()
+///     .max_age(Duration::from_secs(3600))
+///     .domain("example.com");
+/// assert_eq!(options.max_age, Some(Duration::from_secs(3600)));
+/// assert_eq!(options.domain.as_deref(), Some("example.com"));
+/// assert_eq!(CookieOptions::default(), CookieOptions::new());
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CookieOptions {
+    /// `max_age=`: the cookie lifetime, written as `Expires=<now + max_age>; Max-Age=<secs>`
+    /// (whole seconds). `None`: no lifetime (a session cookie) when `JWT_SESSION_COOKIE` is on,
+    /// else 31,540,000 seconds. Ignored by the `unset_*` functions.
+    pub max_age: Option<Duration>,
+    /// `domain=`: the `Domain` attribute. `None`: `JWT_COOKIE_DOMAIN`. A leading dot is
+    /// stripped, as Werkzeug does (`.example.com` is written `Domain=example.com`).
+    pub domain: Option<String>,
+}
+
+impl CookieOptions {
+    /// No overrides: the configured settings.
+    pub fn new() -> Self {
+        CookieOptions::default()
+    }
+
+    /// Sets [`max_age`](Self::max_age).
+    pub fn max_age(mut self, max_age: Duration) -> Self {
+        self.max_age = Some(max_age);
+        self
+    }
+
+    /// Sets [`domain`](Self::domain).
+    pub fn domain(mut self, domain: impl Into<String>) -> Self {
+        self.domain = Some(domain.into());
+        self
+    }
+}
+
+/// Which pair of cookies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pair {
+    Access,
+    Refresh,
+}
+
+/// The configured names and paths of one pair.
+struct PairNames<'c> {
+    jwt_name: &'c str,
+    jwt_path: &'c str,
+    csrf_name: &'c str,
+    csrf_path: &'c str,
+}
+
+impl Pair {
+    fn names(self, config: &JwtConfig) -> PairNames<'_> {
+        match self {
+            Pair::Access => PairNames {
+                jwt_name: &config.access_cookie_name,
+                jwt_path: &config.access_cookie_path,
+                csrf_name: &config.access_csrf_cookie_name,
+                csrf_path: &config.access_csrf_cookie_path,
+            },
+            Pair::Refresh => PairNames {
+                jwt_name: &config.refresh_cookie_name,
+                jwt_path: &config.refresh_cookie_path,
+                csrf_name: &config.refresh_csrf_cookie_name,
+                csrf_path: &config.refresh_csrf_cookie_path,
+            },
+        }
+    }
+}
+
+/// How long a written cookie lives.
+#[derive(Debug, Clone, Copy)]
+enum Lifetime {
+    /// No `Expires`, no `Max-Age`.
+    Session,
+    /// `Expires=<expires>; Max-Age=<max_age>`.
+    MaxAge { max_age: u64, expires: i64 },
+    /// `Expires=Thu, 01 Jan 1970 00:00:00 GMT`: deletes the cookie.
+    Deleted,
+}
+
+/// The attributes shared by both cookies of one call.
+struct Attributes<'a> {
+    domain: Option<&'a str>,
+    lifetime: Lifetime,
+    secure: bool,
+    samesite: Option<SameSite>,
+}
+
+impl JwtManager {
+    /// flask-jwt-extended's `set_access_cookies(response, token, max_age, domain)`: appends the
+    /// access-token cookie (`JWT_ACCESS_COOKIE_NAME`, `HttpOnly`, `Path=JWT_ACCESS_COOKIE_PATH`)
+    /// and, when `JWT_COOKIE_CSRF_PROTECT` and `JWT_CSRF_IN_COOKIES` are on, the readable CSRF
+    /// cookie (`JWT_ACCESS_CSRF_COOKIE_NAME`, `Path=JWT_ACCESS_CSRF_COOKIE_PATH`) holding the
+    /// token's `csrf` claim. Both get `Secure` (`JWT_COOKIE_SECURE`), `SameSite`
+    /// (`JWT_COOKIE_SAMESITE`), `Domain` and the lifetime (see [`CookieOptions`]).
+    ///
+    /// To read the `csrf` claim the token is fully verified, as flask-jwt-extended does, so an
+    /// expired token gives [`JwtError::Expired`] and a token without a `csrf` claim (made while
+    /// CSRF protection was off) gives [`JwtError::InvalidToken`] with
+    /// [`MissingClaim("csrf")`](jwt_core::Error::MissingClaim). On error nothing is appended
+    /// (flask-jwt-extended has already written the JWT cookie by then).
+    ///
+    /// ```
+    /// use http::header::SET_COOKIE;
+    /// use jwt_http::{CookieOptions, JwtManager};
+    /// let manager = JwtManager::builder().secret_key("a long random secret, 32 bytes or more").build()?;
+    /// let token = manager.create_access_token("alice")?;
+    /// let mut headers = http::HeaderMap::new();
+    /// manager.set_access_cookies(&mut headers, &token, &CookieOptions::default())?;
+    /// let cookies: Vec<_> = headers.get_all(SET_COOKIE).iter().collect();
+    /// assert_eq!(cookies[0], format!("access_token_cookie={token}; HttpOnly; Path=/").as_str());
+    /// let csrf = manager.get_csrf_token(&token)?;
+    /// assert_eq!(cookies[1], format!("csrf_access_token={csrf}; Path=/").as_str());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn set_access_cookies(
+        &self,
+        headers: &mut HeaderMap,
+        token: &str,
+        options: &CookieOptions,
+    ) -> Result<(), JwtError> {
+        self.set_pair(headers, Pair::Access, token, options)
+    }
+
+    /// flask-jwt-extended's `set_refresh_cookies`: as
+    /// [`set_access_cookies`](Self::set_access_cookies) with the refresh settings
+    /// (`JWT_REFRESH_COOKIE_NAME`, `JWT_REFRESH_COOKIE_PATH`, `JWT_REFRESH_CSRF_COOKIE_NAME`,
+    /// `JWT_REFRESH_CSRF_COOKIE_PATH`).
+    ///
+    /// ```
+    /// use jwt_http::{CookieOptions, JwtManager};
+    /// let manager = JwtManager::builder().secret_key("a long random secret, 32 bytes or more").build()?;
+    /// let token = manager.create_refresh_token("alice")?;
+    /// let mut headers = http::HeaderMap::new();
+    /// manager.set_refresh_cookies(&mut headers, &token, &CookieOptions::default())?;
+    /// assert_eq!(headers.get_all(http::header::SET_COOKIE).iter().count(), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn set_refresh_cookies(
+        &self,
+        headers: &mut HeaderMap,
+        token: &str,
+        options: &CookieOptions,
+    ) -> Result<(), JwtError> {
+        self.set_pair(headers, Pair::Refresh, token, options)
+    }
+
+    /// flask-jwt-extended's `unset_access_cookies(response, domain)`: appends the access JWT
+    /// cookie, and the access CSRF cookie when `JWT_COOKIE_CSRF_PROTECT` and
+    /// `JWT_CSRF_IN_COOKIES` are on, each with an empty value and
+    /// `Expires=Thu, 01 Jan 1970 00:00:00 GMT`, so the browser deletes them. Path, `Domain`,
+    /// `Secure`, `SameSite` and `HttpOnly` are those of the set functions (a browser only
+    /// deletes a cookie whose attributes match). `options.max_age` is ignored.
+    ///
+    /// Fails only when a configured cookie name, path or domain cannot be written in a header.
+    ///
+    /// ```
+    /// use jwt_http::{CookieOptions, JwtManager};
+    /// let manager = JwtManager::builder().secret_key("a long random secret, 32 bytes or more").build()?;
+    /// let mut headers = http::HeaderMap::new();
+    /// manager.unset_access_cookies(&mut headers, &CookieOptions::default())?;
+    /// let cookies: Vec<_> = headers.get_all(http::header::SET_COOKIE).iter().collect();
+    /// assert_eq!(cookies[0], "access_token_cookie=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; Path=/");
+    /// assert_eq!(cookies[1], "csrf_access_token=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn unset_access_cookies(
+        &self,
+        headers: &mut HeaderMap,
+        options: &CookieOptions,
+    ) -> Result<(), JwtError> {
+        self.unset_pair(headers, Pair::Access, options)
+    }
+
+    /// flask-jwt-extended's `unset_refresh_cookies`: as
+    /// [`unset_access_cookies`](Self::unset_access_cookies) for the refresh cookies.
+    ///
+    /// ```
+    /// use jwt_http::{CookieOptions, JwtManager};
+    /// let manager = JwtManager::builder().secret_key("a long random secret, 32 bytes or more").build()?;
+    /// let mut headers = http::HeaderMap::new();
+    /// manager.unset_refresh_cookies(&mut headers, &CookieOptions::default())?;
+    /// assert_eq!(headers.get_all(http::header::SET_COOKIE).iter().count(), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn unset_refresh_cookies(
+        &self,
+        headers: &mut HeaderMap,
+        options: &CookieOptions,
+    ) -> Result<(), JwtError> {
+        self.unset_pair(headers, Pair::Refresh, options)
+    }
+
+    /// flask-jwt-extended's `unset_jwt_cookies(response, domain)`:
+    /// [`unset_access_cookies`](Self::unset_access_cookies) then
+    /// [`unset_refresh_cookies`](Self::unset_refresh_cookies), up to four `Set-Cookie` headers.
+    ///
+    /// ```
+    /// use jwt_http::{CookieOptions, JwtManager};
+    /// let manager = JwtManager::builder().secret_key("a long random secret, 32 bytes or more").build()?;
+    /// let mut headers = http::HeaderMap::new();
+    /// manager.unset_jwt_cookies(&mut headers, &CookieOptions::default())?;
+    /// assert_eq!(headers.get_all(http::header::SET_COOKIE).iter().count(), 4);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn unset_jwt_cookies(
+        &self,
+        headers: &mut HeaderMap,
+        options: &CookieOptions,
+    ) -> Result<(), JwtError> {
+        let mut values = self.unset_values(Pair::Access, options)?;
+        values.extend(self.unset_values(Pair::Refresh, options)?);
+        append_all(headers, values);
+        Ok(())
+    }
+
+    /// flask-jwt-extended's `get_csrf_token(token)`: the token's `csrf` claim, after full
+    /// verification (an expired token is an error, as there).
+    ///
+    /// A token without the claim gives [`JwtError::InvalidToken`] with
+    /// [`MissingClaim("csrf")`](jwt_core::Error::MissingClaim) (flask-jwt-extended raises
+    /// `KeyError`, a 500); a non-string claim gives
+    /// [`ClaimsType`](jwt_core::Error::ClaimsType).
+    ///
+    /// ```
+    /// use jwt_http::JwtManager;
+    /// let manager = JwtManager::builder().secret_key("a long random secret, 32 bytes or more").build()?;
+    /// let token = manager.create_access_token("alice")?;
+    /// let csrf = manager.get_csrf_token(&token)?;
+    /// assert_eq!(csrf.len(), 36); // a UUID
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn get_csrf_token(&self, token: impl AsRef<[u8]>) -> Result<String, JwtError> {
+        let data = self.decode_token(token, false)?;
+        match data.claims.get("csrf") {
+            Some(Value::String(csrf)) => Ok(csrf.clone()),
+            None => Err(JwtError::InvalidToken(jwt_core::Error::MissingClaim(
+                "csrf".into(),
+            ))),
+            Some(_) => Err(JwtError::InvalidToken(jwt_core::Error::ClaimsType(
+                "the csrf claim must be a string".into(),
+            ))),
+        }
+    }
+
+    /// Whether the `set_*`/`unset_*` functions write the CSRF cookie.
+    fn writes_csrf_cookie(&self) -> bool {
+        let config = self.config();
+        config.cookie_csrf_protect && config.csrf_in_cookies
+    }
+
+    fn set_pair(
+        &self,
+        headers: &mut HeaderMap,
+        pair: Pair,
+        token: &str,
+        options: &CookieOptions,
+    ) -> Result<(), JwtError> {
+        let config = self.config();
+        // Decoded first, so that nothing is written for a token that cannot be set.
+        let csrf = if self.writes_csrf_cookie() {
+            Some(self.get_csrf_token(token)?)
+        } else {
+            None
+        };
+        let max_age = options.max_age.or(if config.session_cookie {
+            None
+        } else {
+            Some(NON_SESSION_MAX_AGE)
+        });
+        let lifetime = match max_age {
+            None => Lifetime::Session,
+            Some(max_age) => {
+                let max_age = max_age.as_secs();
+                let expires = config
+                    .clock
+                    .now()
+                    .secs()
+                    .saturating_add(i64::try_from(max_age).unwrap_or(i64::MAX));
+                Lifetime::MaxAge { max_age, expires }
+            }
+        };
+        let attributes = self.attributes(options, lifetime);
+        let names = pair.names(config);
+        let mut values = vec![cookie(
+            names.jwt_name,
+            token,
+            names.jwt_path,
+            true,
+            &attributes,
+        )?];
+        if let Some(csrf) = csrf {
+            values.push(cookie(
+                names.csrf_name,
+                &csrf,
+                names.csrf_path,
+                false,
+                &attributes,
+            )?);
+        }
+        append_all(headers, values);
+        Ok(())
+    }
+
+    fn unset_pair(
+        &self,
+        headers: &mut HeaderMap,
+        pair: Pair,
+        options: &CookieOptions,
+    ) -> Result<(), JwtError> {
+        let values = self.unset_values(pair, options)?;
+        append_all(headers, values);
+        Ok(())
+    }
+
+    fn unset_values(
+        &self,
+        pair: Pair,
+        options: &CookieOptions,
+    ) -> Result<Vec<HeaderValue>, JwtError> {
+        let attributes = self.attributes(options, Lifetime::Deleted);
+        let names = pair.names(self.config());
+        let mut values = vec![cookie(
+            names.jwt_name,
+            "",
+            names.jwt_path,
+            true,
+            &attributes,
+        )?];
+        if self.writes_csrf_cookie() {
+            values.push(cookie(
+                names.csrf_name,
+                "",
+                names.csrf_path,
+                false,
+                &attributes,
+            )?);
+        }
+        Ok(values)
+    }
+
+    fn attributes<'a>(&'a self, options: &'a CookieOptions, lifetime: Lifetime) -> Attributes<'a> {
+        let config = self.config();
+        Attributes {
+            domain: options
+                .domain
+                .as_deref()
+                .or(config.cookie_domain.as_deref()),
+            lifetime,
+            secure: config.cookie_secure,
+            samesite: config.cookie_samesite,
+        }
+    }
+}
+
+fn append_all(headers: &mut HeaderMap, values: Vec<HeaderValue>) {
+    for value in values {
+        headers.append(SET_COOKIE, value);
+    }
+}
+
+/// One `Set-Cookie` value, as Werkzeug's `dump_cookie` writes it.
+fn cookie(
+    name: &str,
+    value: &str,
+    path: &str,
+    http_only: bool,
+    attributes: &Attributes<'_>,
+) -> Result<HeaderValue, JwtError> {
+    let mut out = String::with_capacity(name.len() + value.len() + 96);
+    out.push_str(name);
+    out.push('=');
+    push_cookie_value(&mut out, value);
+    if let Some(domain) = attributes
+        .domain
+        .map(cookie_domain)
+        .filter(|d| !d.is_empty())
+    {
+        if !domain.is_ascii() {
+            return Err(unwritable(
+                name,
+                "the cookie domain must be ASCII (write an internationalized domain in its punycode form)",
+            ));
+        }
+        out.push_str("; Domain=");
+        out.push_str(domain);
+    }
+    match attributes.lifetime {
+        Lifetime::Session => {}
+        Lifetime::MaxAge { max_age, expires } => {
+            out.push_str("; Expires=");
+            out.push_str(&http_date(expires));
+            out.push_str("; Max-Age=");
+            out.push_str(&max_age.to_string());
+        }
+        Lifetime::Deleted => {
+            out.push_str("; Expires=");
+            out.push_str(EPOCH_DATE);
+        }
+    }
+    if attributes.secure {
+        out.push_str("; Secure");
+    }
+    if http_only {
+        out.push_str("; HttpOnly");
+    }
+    out.push_str("; Path=");
+    push_quoted_path(&mut out, path);
+    if let Some(samesite) = attributes.samesite {
+        out.push_str("; SameSite=");
+        out.push_str(match samesite {
+            SameSite::Strict => "Strict",
+            SameSite::Lax => "Lax",
+            SameSite::None => "None",
+        });
+    }
+    HeaderValue::from_str(&out).map_err(|_| {
+        unwritable(
+            name,
+            "the cookie name or domain contains a character not allowed in a header",
+        )
+    })
+}
+
+/// A cookie that cannot be written: a server misconfiguration (status 500).
+fn unwritable(name: &str, why: &str) -> JwtError {
+    JwtError::Create(jwt_core::Error::Serialize(format!(
+        "cannot write cookie {name:?}: {why}"
+    )))
+}
+
+/// Werkzeug's domain normalization: the port dropped, leading dots stripped.
+fn cookie_domain(domain: &str) -> &str {
+    let host = domain.split(':').next().unwrap_or(domain);
+    host.trim_start_matches('.')
+}
+
+/// Whether Werkzeug writes `byte` of a cookie value unquoted (`[\w!#$%&'()*+\-./:<=>?@\[\]^`{|}~]`).
+fn cookie_safe(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || b"_!#$%&'()*+-./:<=>?@[]^`{|}~".contains(&byte)
+}
+
+/// A cookie value as Werkzeug writes it: as is when every byte is safe, else in double quotes
+/// with `"` and `\` backslash-escaped and control characters, `,`, `;` and non-ASCII bytes as
+/// three-digit octal escapes (as Python's `http.cookies`).
+fn push_cookie_value(out: &mut String, value: &str) {
+    if value.bytes().all(cookie_safe) {
+        out.push_str(value);
+        return;
+    }
+    out.push('"');
+    for byte in value.bytes() {
+        match byte {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            0x00..=0x1f | b',' | b';' | 0x7f..=0xff => {
+                out.push_str(&format!("\\{byte:03o}"));
+            }
+            _ => out.push(char::from(byte)),
+        }
+    }
+    out.push('"');
+}
+
+/// A path as Werkzeug writes it: Python's `quote(path, safe="%!$&'()*+,/:=@")`.
+fn push_quoted_path(out: &mut String, path: &str) {
+    for byte in path.bytes() {
+        if byte.is_ascii_alphanumeric() || b"_.-~%!$&'()*+,/:=@".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+}
+
+/// `secs` since the epoch as an IMF-fixdate (RFC 9110 §5.6.7), as Werkzeug's `http_date`:
+/// `Thu, 01 Jan 1970 00:00:00 GMT`.
+pub(crate) fn http_date(secs: i64) -> String {
+    const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let days = secs.div_euclid(86_400);
+    let time = secs.rem_euclid(86_400);
+    let (year, month, day) = civil_from_days(days);
+    // 1970-01-01 was a Thursday.
+    let weekday = WEEKDAYS[usize::try_from(days.rem_euclid(7)).unwrap_or(0)];
+    let month = MONTHS[usize::try_from(month - 1).unwrap_or(0)];
+    format!(
+        "{weekday}, {day:02} {month} {year:04} {:02}:{:02}:{:02} GMT",
+        time / 3600,
+        time % 3600 / 60,
+        time % 60
+    )
+}
+
+/// Howard Hinnant's `civil_from_days`: the proleptic Gregorian (year, month 1–12, day 1–31)
+/// of `days` since 1970-01-01.
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097); // [0, 146096]
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365; // [0, 399]
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100); // [0, 365]
+    let mp = (5 * doy + 2) / 153; // [0, 11], March first
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+fn current_manager() -> Result<JwtManager, JwtError> {
+    JwtManager::current().ok_or(JwtError::NoManager)
+}
+
+/// flask-jwt-extended's `set_access_cookies(response, token)` with the manager of the current
+/// request (or the process-wide default) and no [`CookieOptions`]; see
+/// [`JwtManager::set_access_cookies`]. [`JwtError::NoManager`] when there is no manager.
+///
+/// ```
+/// use jwt_http::{create_access_token, set_access_cookies, JwtManager};
+/// JwtManager::builder().secret_key("a long random secret, 32 bytes or more").build()?.install_default();
+/// let token = create_access_token("alice")?;
+/// let mut response = http::Response::new(String::from("{\"login\":true}"));
+/// set_access_cookies(&mut response, &token)?;
+/// assert_eq!(response.headers().get_all("set-cookie").iter().count(), 2);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn set_access_cookies<B>(response: &mut Response<B>, token: &str) -> Result<(), JwtError> {
+    current_manager()?.set_access_cookies(response.headers_mut(), token, &CookieOptions::new())
+}
+
+/// flask-jwt-extended's `set_refresh_cookies(response, token)` with the current manager; see
+/// [`JwtManager::set_refresh_cookies`].
+///
+/// ```
+/// use jwt_http::{create_refresh_token, set_refresh_cookies, JwtManager};
+/// JwtManager::builder().secret_key("a long random secret, 32 bytes or more").build()?.install_default();
+/// let token = create_refresh_token("alice")?;
+/// let mut response = http::Response::new(());
+/// set_refresh_cookies(&mut response, &token)?;
+/// assert_eq!(response.headers().get_all("set-cookie").iter().count(), 2);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn set_refresh_cookies<B>(response: &mut Response<B>, token: &str) -> Result<(), JwtError> {
+    current_manager()?.set_refresh_cookies(response.headers_mut(), token, &CookieOptions::new())
+}
+
+/// flask-jwt-extended's `unset_jwt_cookies(response)` with the current manager; see
+/// [`JwtManager::unset_jwt_cookies`].
+///
+/// ```
+/// use jwt_http::{unset_jwt_cookies, JwtManager};
+/// JwtManager::builder().secret_key("a long random secret, 32 bytes or more").build()?.install_default();
+/// let mut response = http::Response::new(());
+/// unset_jwt_cookies(&mut response)?;
+/// assert_eq!(response.headers().get_all("set-cookie").iter().count(), 4);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn unset_jwt_cookies<B>(response: &mut Response<B>) -> Result<(), JwtError> {
+    current_manager()?.unset_jwt_cookies(response.headers_mut(), &CookieOptions::new())
+}
+
+/// flask-jwt-extended's `unset_access_cookies(response)` with the current manager; see
+/// [`JwtManager::unset_access_cookies`].
+///
+/// ```
+/// use jwt_http::{unset_access_cookies, JwtManager};
+/// JwtManager::builder().secret_key("a long random secret, 32 bytes or more").build()?.install_default();
+/// let mut response = http::Response::new(());
+/// unset_access_cookies(&mut response)?;
+/// assert_eq!(response.headers().get_all("set-cookie").iter().count(), 2);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn unset_access_cookies<B>(response: &mut Response<B>) -> Result<(), JwtError> {
+    current_manager()?.unset_access_cookies(response.headers_mut(), &CookieOptions::new())
+}
+
+/// flask-jwt-extended's `unset_refresh_cookies(response)` with the current manager; see
+/// [`JwtManager::unset_refresh_cookies`].
+///
+/// ```
+/// use jwt_http::{unset_refresh_cookies, JwtManager};
+/// JwtManager::builder().secret_key("a long random secret, 32 bytes or more").build()?.install_default();
+/// let mut response = http::Response::new(());
+/// unset_refresh_cookies(&mut response)?;
+/// assert_eq!(response.headers().get_all("set-cookie").iter().count(), 2);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn unset_refresh_cookies<B>(response: &mut Response<B>) -> Result<(), JwtError> {
+    current_manager()?.unset_refresh_cookies(response.headers_mut(), &CookieOptions::new())
+}
+
+/// flask-jwt-extended's `get_csrf_token(token)` with the current manager; see
+/// [`JwtManager::get_csrf_token`].
+///
+/// ```
+/// use jwt_http::{create_access_token, get_csrf_token, JwtManager};
+/// JwtManager::builder().secret_key("a long random secret, 32 bytes or more").build()?.install_default();
+/// let token = create_access_token("alice")?;
+/// assert_eq!(get_csrf_token(&token)?.len(), 36);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn get_csrf_token(token: impl AsRef<[u8]>) -> Result<String, JwtError> {
+    current_manager()?.get_csrf_token(token)
+}
+
+/// The `__Host-` cookie-name prefix: the browser accepts such a cookie only with `Secure`,
+/// `Path=/` and no `Domain`, so a sibling subdomain or a plain-HTTP response cannot plant it.
+const HOST_PREFIX: &str = "__Host-";
+
+fn host_prefixed(name: &mut String) {
+    if !name.starts_with(HOST_PREFIX) {
+        name.insert_str(0, HOST_PREFIX);
+    }
+}
+
+impl JwtConfig {
+    /// The hardened cookie preset (security.md §6.3, OWASP's session-cookie advice), over
+    /// whatever `self` holds:
+    ///
+    /// | option | flask-jwt-extended default | hardened |
+    /// |---|---|---|
+    /// | `JWT_COOKIE_SECURE` | `false` | `true` |
+    /// | `JWT_COOKIE_SAMESITE` | `None` (no attribute) | `Lax` |
+    /// | `JWT_ACCESS_COOKIE_NAME` | `access_token_cookie` | `__Host-access_token_cookie` |
+    /// | `JWT_REFRESH_COOKIE_NAME` | `refresh_token_cookie` | `__Host-refresh_token_cookie` |
+    /// | `JWT_ACCESS_CSRF_COOKIE_NAME` | `csrf_access_token` | `__Host-csrf_access_token` |
+    /// | `JWT_REFRESH_CSRF_COOKIE_NAME` | `csrf_refresh_token` | `__Host-csrf_refresh_token` |
+    /// | the four `*_COOKIE_PATH` | `/` | `/` |
+    /// | `JWT_COOKIE_DOMAIN` | `None` | `None` |
+    ///
+    /// The names get the `__Host-` prefix in front of their current value (once, so calling
+    /// this twice changes nothing); the browser then refuses the cookie unless it is `Secure`,
+    /// has `Path=/` and no `Domain`, which is why the paths and domain are reset. Everything
+    /// else, CSRF protection and session cookies included, is left as it is.
+    ///
+    /// Front ends that read the CSRF cookie must use the new name (`__Host-csrf_access_token`).
+    /// `Secure` cookies are not stored from plain-HTTP responses except on `localhost` in most
+    /// browsers; keep flask-jwt-extended's defaults for plain-HTTP development. Do not pass a
+    /// [`CookieOptions::domain`] with this preset: the browser would drop the cookie.
+    ///
+    /// ```
+    /// use jwt_http::{JwtConfig, JwtManager, SameSite};
+    /// let mut config = JwtConfig::default().hardened();
+    /// assert!(config.cookie_secure);
+    /// assert_eq!(config.cookie_samesite, Some(SameSite::Lax));
+    /// assert_eq!(config.access_cookie_name, "__Host-access_token_cookie");
+    /// config.secret_key = Some("a long random secret, 32 bytes or more".into());
+    /// JwtManager::new(config)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn hardened(mut self) -> JwtConfig {
+        self.cookie_secure = true;
+        self.cookie_samesite = Some(SameSite::Lax);
+        host_prefixed(&mut self.access_cookie_name);
+        host_prefixed(&mut self.refresh_cookie_name);
+        host_prefixed(&mut self.access_csrf_cookie_name);
+        host_prefixed(&mut self.refresh_csrf_cookie_name);
+        for path in [
+            &mut self.access_cookie_path,
+            &mut self.refresh_cookie_path,
+            &mut self.access_csrf_cookie_path,
+            &mut self.refresh_csrf_cookie_path,
+        ] {
+            "/".clone_into(path);
+        }
+        self.cookie_domain = None;
+        self
+    }
+}
+
+impl JwtManagerBuilder {
+    /// Applies the hardened cookie preset, [`JwtConfig::hardened`], to the settings so far
+    /// (later setters can still change them).
+    ///
+    /// ```
+    /// use jwt_http::{CookieOptions, JwtManager};
+    /// let manager = JwtManager::builder()
+    ///     .secret_key("a long random secret, 32 bytes or more")
+    ///     .hardened_cookies()
+    ///     .build()?;
+    /// let token = manager.create_access_token("alice")?;
+    /// let mut headers = http::HeaderMap::new();
+    /// manager.set_access_cookies(&mut headers, &token, &CookieOptions::default())?;
+    /// let jwt_cookie = headers.get(http::header::SET_COOKIE).map(|v| v.as_bytes());
+    /// let expected = format!("__Host-access_token_cookie={token}; Secure; HttpOnly; Path=/; SameSite=Lax");
+    /// assert_eq!(jwt_cookie, Some(expected.as_bytes()));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn hardened_cookies(self) -> Self {
+        self.with(|config| *config = std::mem::take(config).hardened())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use jwt_core::FixedClock;
+
+    use super::*;
+    use crate::{Expiry, JwtContext};
+
+    const SECRET: &str = "a long random secret, 32 bytes or more";
+    const NOW: i64 = 1_700_000_000;
+
+    fn manager(f: impl FnOnce(&mut JwtConfig)) -> JwtManager {
+        JwtManager::builder()
+            .secret_key(SECRET)
+            .clock(FixedClock::at(NOW))
+            .with(f)
+            .build()
+            .unwrap()
+    }
+
+    fn set_cookies(headers: &HeaderMap) -> Vec<String> {
+        headers
+            .get_all(SET_COOKIE)
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .collect()
+    }
+
+    fn csrf_claim(manager: &JwtManager, token: &str) -> String {
+        let data = manager.decode_token(token, false).unwrap();
+        data.claims
+            .get("csrf")
+            .unwrap()
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    #[test]
+    fn http_dates() {
+        assert_eq!(http_date(0), "Thu, 01 Jan 1970 00:00:00 GMT");
+        assert_eq!(http_date(1_700_000_000), "Tue, 14 Nov 2023 22:13:20 GMT");
+        assert_eq!(http_date(1_731_540_000), "Wed, 13 Nov 2024 23:20:00 GMT");
+        // Leap days, including the 400-year rule.
+        assert_eq!(http_date(1_709_210_096), "Thu, 29 Feb 2024 12:34:56 GMT");
+        assert_eq!(http_date(951_782_400), "Tue, 29 Feb 2000 00:00:00 GMT");
+        assert_eq!(http_date(951_868_800), "Wed, 01 Mar 2000 00:00:00 GMT");
+        assert_eq!(http_date(1_709_251_199), "Thu, 29 Feb 2024 23:59:59 GMT");
+        assert_eq!(http_date(1_709_251_200), "Fri, 01 Mar 2024 00:00:00 GMT");
+        // 1900 was not a leap year.
+        assert_eq!(http_date(-2_203_891_200), "Thu, 01 Mar 1900 00:00:00 GMT");
+        assert_eq!(http_date(-1), "Wed, 31 Dec 1969 23:59:59 GMT");
+        assert_eq!(http_date(253_402_300_799), "Fri, 31 Dec 9999 23:59:59 GMT");
+        assert_eq!(http_date(1_735_689_600), "Wed, 01 Jan 2025 00:00:00 GMT");
+        // Never panics at the extremes.
+        let _ = http_date(i64::MAX);
+        let _ = http_date(i64::MIN);
+    }
+
+    #[test]
+    fn default_access_cookies_match_flask() {
+        let m = manager(|_| {});
+        let token = m.create_access_token("alice").unwrap();
+        let mut headers = HeaderMap::new();
+        m.set_access_cookies(&mut headers, &token, &CookieOptions::default())
+            .unwrap();
+        let csrf = csrf_claim(&m, &token);
+        assert_eq!(
+            set_cookies(&headers),
+            [
+                format!("access_token_cookie={token}; HttpOnly; Path=/"),
+                format!("csrf_access_token={csrf}; Path=/"),
+            ]
+        );
+        assert_eq!(m.get_csrf_token(&token).unwrap(), csrf);
+    }
+
+    #[test]
+    fn secure_domain_samesite_non_session_match_flask() {
+        let m = manager(|c| {
+            c.cookie_secure = true;
+            c.cookie_domain = Some(".ex.com".into());
+            c.session_cookie = false;
+            c.cookie_samesite = Some(SameSite::Strict);
+        });
+        let token = m.create_access_token("alice").unwrap();
+        let csrf = csrf_claim(&m, &token);
+        let mut headers = HeaderMap::new();
+        m.set_access_cookies(&mut headers, &token, &CookieOptions::default())
+            .unwrap();
+        let expires = "Wed, 13 Nov 2024 23:20:00 GMT"; // NOW + 31540000
+        assert_eq!(
+            set_cookies(&headers),
+            [
+                format!("access_token_cookie={token}; Domain=ex.com; Expires={expires}; Max-Age=31540000; Secure; HttpOnly; Path=/; SameSite=Strict"),
+                format!("csrf_access_token={csrf}; Domain=ex.com; Expires={expires}; Max-Age=31540000; Secure; Path=/; SameSite=Strict"),
+            ]
+        );
+    }
+
+    #[test]
+    fn options_override_config() {
+        let m = manager(|c| {
+            c.cookie_domain = Some("config.example".into());
+            c.session_cookie = false;
+            c.cookie_samesite = Some(SameSite::None);
+            c.cookie_secure = true;
+        });
+        let token = m.create_access_token("alice").unwrap();
+        let csrf = csrf_claim(&m, &token);
+        let options = CookieOptions::new()
+            .max_age(Duration::from_millis(60_999))
+            .domain("..call.example:8443");
+        let mut headers = HeaderMap::new();
+        m.set_access_cookies(&mut headers, &token, &options)
+            .unwrap();
+        let expires = http_date(NOW + 60);
+        assert_eq!(
+            set_cookies(&headers),
+            [
+                format!("access_token_cookie={token}; Domain=call.example; Expires={expires}; Max-Age=60; Secure; HttpOnly; Path=/; SameSite=None"),
+                format!("csrf_access_token={csrf}; Domain=call.example; Expires={expires}; Max-Age=60; Secure; Path=/; SameSite=None"),
+            ]
+        );
+    }
+
+    #[test]
+    fn explicit_zero_and_empty_are_honoured() {
+        // flask-jwt-extended would fall back to the config for both (falsy values).
+        let m = manager(|c| {
+            c.cookie_domain = Some("config.example".into());
+            c.cookie_csrf_protect = false;
+        });
+        let token = m.create_access_token("alice").unwrap();
+        let options = CookieOptions::new().max_age(Duration::ZERO).domain("");
+        let mut headers = HeaderMap::new();
+        m.set_access_cookies(&mut headers, &token, &options)
+            .unwrap();
+        assert_eq!(
+            set_cookies(&headers),
+            [format!(
+                "access_token_cookie={token}; Expires=Tue, 14 Nov 2023 22:13:20 GMT; Max-Age=0; HttpOnly; Path=/"
+            )]
+        );
+    }
+
+    #[test]
+    fn unset_matches_flask() {
+        let m = manager(|_| {});
+        let mut headers = HeaderMap::new();
+        m.unset_access_cookies(&mut headers, &CookieOptions::default())
+            .unwrap();
+        assert_eq!(
+            set_cookies(&headers),
+            [
+                "access_token_cookie=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; Path=/",
+                "csrf_access_token=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/",
+            ]
+        );
+    }
+
+    #[test]
+    fn unset_uses_the_set_attributes_and_ignores_max_age() {
+        let m = manager(|c| {
+            c.cookie_secure = true;
+            c.cookie_domain = Some(".ex.com".into());
+            c.session_cookie = false;
+            c.cookie_samesite = Some(SameSite::Lax);
+            c.refresh_cookie_path = "/auth/refresh".into();
+            c.refresh_csrf_cookie_path = "/auth/refresh".into();
+        });
+        let mut headers = HeaderMap::new();
+        let options = CookieOptions::new().max_age(Duration::from_secs(5));
+        m.unset_refresh_cookies(&mut headers, &options).unwrap();
+        assert_eq!(
+            set_cookies(&headers),
+            [
+                "refresh_token_cookie=; Domain=ex.com; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Secure; HttpOnly; Path=/auth/refresh; SameSite=Lax",
+                "csrf_refresh_token=; Domain=ex.com; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Secure; Path=/auth/refresh; SameSite=Lax",
+            ]
+        );
+    }
+
+    #[test]
+    fn unset_jwt_cookies_writes_all_four() {
+        let m = manager(|_| {});
+        let mut headers = HeaderMap::new();
+        m.unset_jwt_cookies(&mut headers, &CookieOptions::default())
+            .unwrap();
+        assert_eq!(
+            set_cookies(&headers),
+            [
+                "access_token_cookie=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; Path=/",
+                "csrf_access_token=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/",
+                "refresh_token_cookie=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; Path=/",
+                "csrf_refresh_token=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/",
+            ]
+        );
+        // Without CSRF cookies, only the two JWT cookies.
+        let m = manager(|c| c.csrf_in_cookies = false);
+        let mut headers = HeaderMap::new();
+        m.unset_jwt_cookies(&mut headers, &CookieOptions::default())
+            .unwrap();
+        assert_eq!(
+            set_cookies(&headers),
+            [
+                "access_token_cookie=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; Path=/",
+                "refresh_token_cookie=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; Path=/",
+            ]
+        );
+    }
+
+    #[test]
+    fn existing_set_cookie_headers_are_kept() {
+        let m = manager(|_| {});
+        let token = m.create_access_token("alice").unwrap();
+        let mut headers = HeaderMap::new();
+        headers.insert(SET_COOKIE, HeaderValue::from_static("theme=dark"));
+        m.set_access_cookies(&mut headers, &token, &CookieOptions::default())
+            .unwrap();
+        let cookies = set_cookies(&headers);
+        assert_eq!(cookies.len(), 3);
+        assert_eq!(cookies[0], "theme=dark");
+    }
+
+    #[test]
+    fn csrf_cookie_value_is_the_csrf_claim() {
+        let m = manager(|_| {});
+        for refresh in [false, true] {
+            let token = if refresh {
+                m.create_refresh_token("alice").unwrap()
+            } else {
+                m.create_access_token("alice").unwrap()
+            };
+            let mut headers = HeaderMap::new();
+            if refresh {
+                m.set_refresh_cookies(&mut headers, &token, &CookieOptions::default())
+            } else {
+                m.set_access_cookies(&mut headers, &token, &CookieOptions::default())
+            }
+            .unwrap();
+            let cookies = set_cookies(&headers);
+            let csrf_cookie = &cookies[1];
+            let value = csrf_cookie
+                .split_once('=')
+                .unwrap()
+                .1
+                .split_once(';')
+                .unwrap()
+                .0;
+            assert_eq!(value, csrf_claim(&m, &token));
+            assert_eq!(value.len(), 36);
+        }
+    }
+
+    #[test]
+    fn csrf_protect_off_writes_one_cookie_without_decoding() {
+        let m = manager(|c| c.cookie_csrf_protect = false);
+        let token = m.create_access_token("alice").unwrap();
+        let mut headers = HeaderMap::new();
+        m.set_access_cookies(&mut headers, &token, &CookieOptions::default())
+            .unwrap();
+        assert_eq!(
+            set_cookies(&headers),
+            [format!("access_token_cookie={token}; HttpOnly; Path=/")]
+        );
+        // The token is not decoded at all then, as in flask-jwt-extended.
+        let mut headers = HeaderMap::new();
+        m.set_access_cookies(&mut headers, "not a token", &CookieOptions::default())
+            .unwrap();
+        assert_eq!(
+            set_cookies(&headers),
+            ["access_token_cookie=\"not a token\"; HttpOnly; Path=/"]
+        );
+        let mut headers = HeaderMap::new();
+        m.unset_access_cookies(&mut headers, &CookieOptions::default())
+            .unwrap();
+        assert_eq!(set_cookies(&headers).len(), 1);
+    }
+
+    #[test]
+    fn csrf_in_cookies_off_writes_one_cookie() {
+        let m = manager(|c| c.csrf_in_cookies = false);
+        let token = m.create_refresh_token("alice").unwrap();
+        let mut headers = HeaderMap::new();
+        m.set_refresh_cookies(&mut headers, &token, &CookieOptions::default())
+            .unwrap();
+        assert_eq!(
+            set_cookies(&headers),
+            [format!("refresh_token_cookie={token}; HttpOnly; Path=/")]
+        );
+        // The claim is still there for get_csrf_token.
+        assert_eq!(m.get_csrf_token(&token).unwrap().len(), 36);
+    }
+
+    #[test]
+    fn expired_token_is_refused_and_nothing_is_written() {
+        let issuer = manager(|c| c.access_token_expires = Expiry::seconds(60));
+        let token = issuer.create_access_token("alice").unwrap();
+        let later = JwtManager::builder()
+            .secret_key(SECRET)
+            .clock(FixedClock::at(NOW + 3600))
+            .build()
+            .unwrap();
+        let mut headers = HeaderMap::new();
+        let err = later
+            .set_access_cookies(&mut headers, &token, &CookieOptions::default())
+            .unwrap_err();
+        assert!(matches!(err, JwtError::Expired(_)), "{err:?}");
+        assert!(headers.is_empty());
+        assert!(matches!(
+            later.get_csrf_token(&token),
+            Err(JwtError::Expired(_))
+        ));
+    }
+
+    #[test]
+    fn invalid_token_is_refused() {
+        let m = manager(|_| {});
+        let mut headers = HeaderMap::new();
+        let err = m
+            .set_refresh_cookies(&mut headers, "abc.def.ghi", &CookieOptions::default())
+            .unwrap_err();
+        assert!(matches!(err, JwtError::InvalidToken(_)), "{err:?}");
+        assert!(headers.is_empty());
+    }
+
+    #[test]
+    fn token_without_csrf_claim_is_a_clear_error() {
+        let issuer = manager(|c| c.cookie_csrf_protect = false);
+        let token = issuer.create_access_token("alice").unwrap();
+        let m = manager(|_| {});
+        let mut headers = HeaderMap::new();
+        let err = m
+            .set_access_cookies(&mut headers, &token, &CookieOptions::default())
+            .unwrap_err();
+        assert_eq!(
+            err,
+            JwtError::InvalidToken(jwt_core::Error::MissingClaim("csrf".into()))
+        );
+        assert_eq!(err.to_string(), "Missing claim: csrf");
+        assert!(headers.is_empty());
+
+        let token = m.access_token("alice").claim("csrf", 5).create().unwrap();
+        assert!(matches!(
+            m.get_csrf_token(&token),
+            Err(JwtError::InvalidToken(jwt_core::Error::ClaimsType(_)))
+        ));
+    }
+
+    #[test]
+    fn refresh_cookies_use_the_refresh_settings() {
+        let m = manager(|c| {
+            c.refresh_cookie_name = "rt".into();
+            c.refresh_cookie_path = "/auth/refresh".into();
+            c.refresh_csrf_cookie_name = "rt_csrf".into();
+            c.refresh_csrf_cookie_path = "/auth".into();
+            c.cookie_samesite = Some(SameSite::Strict);
+        });
+        let token = m.create_refresh_token("alice").unwrap();
+        let csrf = csrf_claim(&m, &token);
+        let mut headers = HeaderMap::new();
+        m.set_refresh_cookies(&mut headers, &token, &CookieOptions::default())
+            .unwrap();
+        assert_eq!(
+            set_cookies(&headers),
+            [
+                format!("rt={token}; HttpOnly; Path=/auth/refresh; SameSite=Strict"),
+                format!("rt_csrf={csrf}; Path=/auth; SameSite=Strict"),
+            ]
+        );
+        let mut headers = HeaderMap::new();
+        m.set_refresh_cookies(
+            &mut headers,
+            &token,
+            &CookieOptions::new().max_age(Duration::from_secs(86_400)),
+        )
+        .unwrap();
+        let expires = http_date(NOW + 86_400);
+        assert_eq!(
+            set_cookies(&headers)[0],
+            format!("rt={token}; Expires={expires}; Max-Age=86400; HttpOnly; Path=/auth/refresh; SameSite=Strict")
+        );
+    }
+
+    #[test]
+    fn hardened_preset_output() {
+        let m = JwtManager::builder()
+            .secret_key(SECRET)
+            .clock(FixedClock::at(NOW))
+            .with(|c| {
+                c.cookie_domain = Some("ex.com".into());
+                c.refresh_cookie_path = "/auth/refresh".into();
+            })
+            .hardened_cookies()
+            .build()
+            .unwrap();
+        let config = m.config();
+        assert_eq!(config.access_cookie_name, "__Host-access_token_cookie");
+        assert_eq!(config.refresh_cookie_name, "__Host-refresh_token_cookie");
+        assert_eq!(config.access_csrf_cookie_name, "__Host-csrf_access_token");
+        assert_eq!(config.refresh_csrf_cookie_name, "__Host-csrf_refresh_token");
+        assert_eq!(config.cookie_domain, None);
+        assert_eq!(config.refresh_cookie_path, "/");
+        assert!(config.session_cookie && config.cookie_csrf_protect);
+
+        let access = m.create_access_token("alice").unwrap();
+        let refresh = m.create_refresh_token("alice").unwrap();
+        let (a, r) = (csrf_claim(&m, &access), csrf_claim(&m, &refresh));
+        let mut headers = HeaderMap::new();
+        m.set_access_cookies(&mut headers, &access, &CookieOptions::default())
+            .unwrap();
+        m.set_refresh_cookies(&mut headers, &refresh, &CookieOptions::default())
+            .unwrap();
+        m.unset_jwt_cookies(&mut headers, &CookieOptions::default())
+            .unwrap();
+        let gone = "Expires=Thu, 01 Jan 1970 00:00:00 GMT";
+        assert_eq!(
+            set_cookies(&headers),
+            [
+                format!(
+                    "__Host-access_token_cookie={access}; Secure; HttpOnly; Path=/; SameSite=Lax"
+                ),
+                format!("__Host-csrf_access_token={a}; Secure; Path=/; SameSite=Lax"),
+                format!(
+                    "__Host-refresh_token_cookie={refresh}; Secure; HttpOnly; Path=/; SameSite=Lax"
+                ),
+                format!("__Host-csrf_refresh_token={r}; Secure; Path=/; SameSite=Lax"),
+                format!(
+                    "__Host-access_token_cookie=; {gone}; Secure; HttpOnly; Path=/; SameSite=Lax"
+                ),
+                format!("__Host-csrf_access_token=; {gone}; Secure; Path=/; SameSite=Lax"),
+                format!(
+                    "__Host-refresh_token_cookie=; {gone}; Secure; HttpOnly; Path=/; SameSite=Lax"
+                ),
+                format!("__Host-csrf_refresh_token=; {gone}; Secure; Path=/; SameSite=Lax"),
+            ]
+        );
+        // Idempotent.
+        let twice = JwtConfig::default().hardened().hardened();
+        assert_eq!(twice.access_cookie_name, "__Host-access_token_cookie");
+    }
+
+    #[test]
+    fn werkzeug_quoting() {
+        let mut out = String::new();
+        push_cookie_value(&mut out, "a b;c,\"d\\e\u{e9}\x01");
+        assert_eq!(out, "\"a b\\073c\\054\\\"d\\\\e\\303\\251\\001\"");
+        let mut out = String::new();
+        push_cookie_value(&mut out, "eyJ.a-b_c~!#$%&'()*+/:<=>?@[]^`{|}");
+        assert_eq!(out, "eyJ.a-b_c~!#$%&'()*+/:<=>?@[]^`{|}");
+        let mut out = String::new();
+        push_quoted_path(&mut out, "/a b/é;x%20,@");
+        assert_eq!(out, "/a%20b/%C3%A9%3Bx%20,@");
+        assert_eq!(cookie_domain(".ex.com"), "ex.com");
+        assert_eq!(cookie_domain("ex.com:8080"), "ex.com");
+    }
+
+    #[test]
+    fn unwritable_cookie_is_an_error_not_a_panic() {
+        let m = manager(|c| c.access_cookie_name = "bad\nname".into());
+        let mut headers = HeaderMap::new();
+        let err = m
+            .unset_access_cookies(&mut headers, &CookieOptions::default())
+            .unwrap_err();
+        assert_eq!(err.status(), http::StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(headers.is_empty());
+        let m = manager(|_| {});
+        let err = m
+            .unset_access_cookies(&mut headers, &CookieOptions::new().domain("bücher.example"))
+            .unwrap_err();
+        assert!(err.to_string().contains("punycode"), "{err}");
+    }
+
+    #[test]
+    fn free_functions_use_the_current_manager() {
+        let m = manager(|c| c.cookie_samesite = Some(SameSite::Strict));
+        let _guard = crate::enter(Some(Arc::new(JwtContext::new(None, None, None, m.clone()))));
+        let token = m.create_access_token("alice").unwrap();
+        let refresh = m.create_refresh_token("alice").unwrap();
+        let mut response = Response::new(());
+        set_access_cookies(&mut response, &token).unwrap();
+        set_refresh_cookies(&mut response, &refresh).unwrap();
+        unset_access_cookies(&mut response).unwrap();
+        unset_refresh_cookies(&mut response).unwrap();
+        unset_jwt_cookies(&mut response).unwrap();
+        let cookies = set_cookies(response.headers());
+        assert_eq!(cookies.len(), 12);
+        assert!(cookies.iter().all(|c| c.ends_with("; SameSite=Strict")));
+        assert_eq!(
+            cookies[0],
+            format!("access_token_cookie={token}; HttpOnly; Path=/; SameSite=Strict")
+        );
+        assert_eq!(get_csrf_token(&token).unwrap(), csrf_claim(&m, &token));
+    }
+
+    #[test]
+    fn free_functions_without_a_manager() {
+        if JwtManager::current().is_some() {
+            return; // another test installed a process-wide default
+        }
+        let mut response = Response::new(());
+        assert_eq!(
+            set_access_cookies(&mut response, "x"),
+            Err(JwtError::NoManager)
+        );
+        assert_eq!(unset_jwt_cookies(&mut response), Err(JwtError::NoManager));
+        assert_eq!(get_csrf_token("x"), Err(JwtError::NoManager));
+        assert!(response.headers().is_empty());
+    }
+}
