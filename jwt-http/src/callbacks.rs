@@ -6,7 +6,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use jwt_core::{Claims, Header, TokenData};
+use jwt_core::{Claims, Header, Key, TokenData};
 use serde_json::{Map, Value};
 
 use crate::JwtManagerBuilder;
@@ -29,6 +29,8 @@ type UserFn = Arc<dyn Fn(&Header, &Claims) -> Option<User> + Send + Sync>;
 type AsyncUserFn = Arc<dyn Fn(Arc<TokenData<Claims>>) -> BoxFuture<Option<User>> + Send + Sync>;
 pub(crate) type TokenResponseFn = Arc<dyn Fn(&Header, &Claims) -> ErrorResponse + Send + Sync>;
 type MessageResponseFn = Arc<dyn Fn(&str) -> ErrorResponse + Send + Sync>;
+type EncodeKeyFn = Arc<dyn Fn(&Value) -> Key + Send + Sync>;
+type DecodeKeyFn = Arc<dyn Fn(&Header, &Claims) -> Key + Send + Sync>;
 
 /// A loader that may be synchronous or asynchronous.
 #[derive(Clone)]
@@ -54,6 +56,8 @@ pub(crate) struct Callbacks {
     pub(crate) token_verification_failed: Option<TokenResponseFn>,
     pub(crate) invalid_token: Option<MessageResponseFn>,
     pub(crate) unauthorized: Option<MessageResponseFn>,
+    pub(crate) encode_key: Option<EncodeKeyFn>,
+    pub(crate) decode_key: Option<DecodeKeyFn>,
 }
 
 /// Calls a response loader, when one is registered.
@@ -91,6 +95,8 @@ impl fmt::Debug for Callbacks {
             ),
             ("invalid_token", self.invalid_token.is_some()),
             ("unauthorized", self.unauthorized.is_some()),
+            ("encode_key", self.encode_key.is_some()),
+            ("decode_key", self.decode_key.is_some()),
         ]
         .into_iter()
         .filter_map(|(name, set)| set.then_some(name))
@@ -254,6 +260,25 @@ impl JwtManagerBuilder {
         f: impl Fn(&str) -> ErrorResponse + Send + Sync + 'static,
     ) -> Self {
         self.callbacks.unauthorized = Some(Arc::new(f));
+        self
+    }
+
+    /// `@jwt.encode_key_loader`: the key to sign a new token with, from the identity as given.
+    /// Build keys once and hand out clones (a [`Key`] clone copies prepared HMAC state; building
+    /// one hashes the secret). The key must support the signing algorithm.
+    pub fn encode_key_loader(mut self, f: impl Fn(&Value) -> Key + Send + Sync + 'static) -> Self {
+        self.callbacks.encode_key = Some(Arc::new(f));
+        self
+    }
+
+    /// `@jwt.decode_key_loader`: the key to verify a token with, chosen from its **unverified**
+    /// header and claims (for example by `kid`, for key rotation). What they say is untrusted:
+    /// use them only to choose among the application's own keys.
+    pub fn decode_key_loader(
+        mut self,
+        f: impl Fn(&Header, &Claims) -> Key + Send + Sync + 'static,
+    ) -> Self {
+        self.callbacks.decode_key = Some(Arc::new(f));
         self
     }
 }

@@ -137,6 +137,7 @@ impl<'m> TokenBuilder<'m> {
             None => Map::new(),
         };
         headers.extend(self.headers);
+        let encode_key = callbacks.encode_key.as_ref().map(|load| load(&given));
         let identity = match &callbacks.user_identity {
             Some(load) => load(&given),
             None => given,
@@ -184,7 +185,8 @@ impl<'m> TokenBuilder<'m> {
         for (name, value) in headers {
             header.insert(name, value).map_err(JwtError::Create)?;
         }
-        jwt_core::encode(&header, &claims, manager.key()).map_err(JwtError::Create)
+        let key = encode_key.as_ref().unwrap_or(manager.key());
+        jwt_core::encode(&header, &claims, key).map_err(JwtError::Create)
     }
 }
 

@@ -63,7 +63,10 @@ pub use manager::{JwtManager, JwtManagerBuilder};
 pub use request::{RequestHead, TokenRequest};
 pub use response::JwtRejection;
 pub use secret::Secret;
-pub use tokens::{create_access_token, create_refresh_token, decode_token};
+pub use tokens::{
+    create_access_token, create_refresh_token, decode_token, get_jti, get_unverified_jwt_headers,
+    verify_jwt_in_request, verify_jwt_in_request_async,
+};
 pub use verify::{PendingVerification, VerifyOptions};
 
 pub use cookies::{

@@ -218,7 +218,22 @@ impl JwtManager {
         allow_expired: bool,
     ) -> Result<TokenData<Claims>, JwtError> {
         let config = &self.inner.config;
-        let data = jwt_core::decode(token, &self.inner.key, &self.inner.validation)?;
+        let data = match &self.inner.callbacks.decode_key {
+            None => jwt_core::decode(token, &self.inner.key, &self.inner.validation)?,
+            Some(load) => {
+                let validation = &self.inner.validation;
+                if token.len() > validation.max_token_len {
+                    return Err(jwt_core::Error::TokenTooLarge {
+                        len: token.len(),
+                        max: validation.max_token_len,
+                    }
+                    .into());
+                }
+                let unverified = jwt_core::decode_unverified(token)?;
+                let key = load(&unverified.header, &unverified.claims);
+                jwt_core::decode(token, &key, validation)?
+            }
+        };
         if !data.claims.contains(&config.identity_claim) {
             return Err(jwt_core::Error::MissingClaim(config.identity_claim.clone()).into());
         }

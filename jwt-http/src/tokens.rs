@@ -54,3 +54,54 @@ pub fn decode_token(
         .ok_or(JwtError::NoManager)?
         .decode_token(token, allow_expired)
 }
+
+impl JwtManager {
+    /// flask-jwt-extended's `get_jti`: the `jti` of a fully verified token.
+    pub fn get_jti(&self, token: impl AsRef<[u8]>) -> Result<Option<String>, JwtError> {
+        Ok(self
+            .decode_token(token, false)?
+            .claims
+            .jti()
+            .map(str::to_owned))
+    }
+}
+
+/// `get_jti(token)`: the `jti` of a fully verified token, with the current manager.
+pub fn get_jti(token: impl AsRef<[u8]>) -> Result<Option<String>, JwtError> {
+    JwtManager::current()
+        .ok_or(JwtError::NoManager)?
+        .get_jti(token)
+}
+
+/// `get_unverified_jwt_headers(token)`: the header **without any verification** (no
+/// signature, no claims). For choosing a key; never trust it.
+pub fn get_unverified_jwt_headers(token: impl AsRef<[u8]>) -> Result<jwt_core::Header, JwtError> {
+    Ok(jwt_core::decode_header_unverified(token)?)
+}
+
+/// flask-jwt-extended's `verify_jwt_in_request` for code that cannot use the attribute
+/// (middleware, closures, services), with the request's manager or the default one and
+/// synchronous loaders. Run the code it protects inside the returned context with
+/// [`scope`](crate::scope) or [`enter`](crate::enter). `Ok(None)` for OPTIONS requests.
+pub fn verify_jwt_in_request<R: crate::TokenRequest + ?Sized>(
+    request: &R,
+    options: &crate::VerifyOptions,
+) -> Result<Option<std::sync::Arc<crate::JwtContext>>, JwtError> {
+    crate::__private::manager_for(request)
+        .ok_or(JwtError::NoManager)?
+        .verify_request(request, options)
+}
+
+/// [`verify_jwt_in_request`] awaiting async loaders. The request is read before this returns,
+/// so the future does not borrow it (and is `Send` whatever the request type).
+pub fn verify_jwt_in_request_async<R: crate::TokenRequest + ?Sized>(
+    request: &R,
+    options: &crate::VerifyOptions,
+) -> impl std::future::Future<Output = Result<Option<std::sync::Arc<crate::JwtContext>>, JwtError>>
+       + Send
+       + 'static {
+    let started = crate::__private::manager_for(request)
+        .ok_or(JwtError::NoManager)
+        .and_then(|manager| manager.start_verification(request, options));
+    async move { started?.finish().await }
+}

@@ -99,13 +99,16 @@ impl JwtManager {
     }
 
     /// [`verify_request`](Self::verify_request) for async code: awaits async blocklist and
-    /// user-lookup loaders. The request is only read before the first `.await`.
-    pub async fn verify_request_async<R: TokenRequest + ?Sized>(
+    /// user-lookup loaders. The request is read before this returns, so the future does not
+    /// borrow it (and is `Send` whatever the request type).
+    pub fn verify_request_async<R: TokenRequest + ?Sized>(
         &self,
         request: &R,
         options: &VerifyOptions,
-    ) -> Result<Option<Arc<JwtContext>>, JwtError> {
-        self.start_verification(request, options)?.finish().await
+    ) -> impl std::future::Future<Output = Result<Option<Arc<JwtContext>>, JwtError>> + Send + 'static
+    {
+        let started = self.start_verification(request, options);
+        async move { started?.finish().await }
     }
 
     /// The part of verification that reads the request: find the token, verify it, check
