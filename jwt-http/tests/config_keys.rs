@@ -93,7 +93,7 @@ fn algorithm_and_decode_algorithms() {
         "HS512 accepted by decode_algorithms"
     );
     assert!(
-        both.decode_token(&hs256.create_access_token("a").unwrap(), false)
+        both.decode_token(hs256.create_access_token("a").unwrap(), false)
             .is_ok(),
         "the signing algorithm is always accepted"
     );
@@ -106,7 +106,7 @@ fn secret_key() {
         .build()
         .unwrap();
     let err = manager(|b| b)
-        .decode_token(&other.create_access_token("a").unwrap(), false)
+        .decode_token(other.create_access_token("a").unwrap(), false)
         .unwrap_err();
     assert_eq!(err.to_string(), "Signature verification failed");
     assert_eq!(
