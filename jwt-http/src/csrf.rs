@@ -10,10 +10,20 @@ pub(crate) fn matches(expected: &str, sent: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     #[test]
     fn agrees_with_equality() {
         for (a, b) in [("abc", "abc"), ("abc", "abd"), ("abc", "ab"), ("", "")] {
             assert_eq!(super::matches(a, b.as_bytes()), a == b);
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn agrees_with_plain_equality(a in "[ -~]{0,40}", b in "[ -~]{0,40}", same in any::<bool>()) {
+            let b = if same { a.clone() } else { b };
+            prop_assert_eq!(super::matches(&a, b.as_bytes()), a == b);
         }
     }
 }
