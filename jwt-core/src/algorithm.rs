@@ -88,3 +88,10 @@ impl FromStr for Algorithm {
         Algorithm::from_name(s).ok_or_else(|| UnknownAlgorithm(s.to_owned()))
     }
 }
+
+impl serde::Serialize for Algorithm {
+    /// Serializes as the JWS name (`"HS256"`).
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}

@@ -14,6 +14,25 @@ use crate::JwtManagerBuilder;
 /// A custom error response: status, headers and a body, converted into the handler's body type.
 pub type ErrorResponse = http::Response<String>;
 
+/// A JSON [`ErrorResponse`] with `status`, for response loaders.
+///
+/// ```
+/// let response = jwt_http::json_response(401, &serde_json::json!({"error": "expired"}));
+/// assert_eq!(response.status(), 401);
+/// assert_eq!(response.headers()["content-type"], "application/json");
+/// assert_eq!(response.body(), r#"{"error":"expired"}"#);
+/// ```
+pub fn json_response(status: u16, body: &Value) -> ErrorResponse {
+    let mut response = http::Response::new(body.to_string());
+    *response.status_mut() =
+        http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+    response.headers_mut().insert(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static("application/json"),
+    );
+    response
+}
+
 /// A boxed, sendable future, as async loaders return.
 pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
 

@@ -48,7 +48,7 @@ mod env;
 pub mod __private;
 
 pub use body::{buffer_json_body, BodyError, BufferedBody};
-pub use callbacks::{BoxFuture, ErrorResponse, User};
+pub use callbacks::{json_response, BoxFuture, ErrorResponse, User};
 pub use config::{AudienceClaim, JwtConfig, SameSite};
 pub use context::{
     current, enter, get_current_user, get_jwt, get_jwt_header, get_jwt_identity,

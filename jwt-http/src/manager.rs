@@ -337,6 +337,40 @@ impl JwtManagerBuilder {
         insecure_allow_short_secret: bool => insecure_allow_short_secret;
         /// Longest token accepted, in bytes.
         max_token_len: usize => max_token_len;
+        /// `JWT_QUERY_STRING_NAME`.
+        query_string_name: String => query_string_name;
+        /// `JWT_QUERY_STRING_VALUE_PREFIX`.
+        query_string_value_prefix: String => query_string_value_prefix;
+        /// `JWT_JSON_KEY`.
+        json_key: String => json_key;
+        /// `JWT_REFRESH_JSON_KEY`.
+        refresh_json_key: String => refresh_json_key;
+        /// `JWT_ACCESS_COOKIE_NAME`.
+        access_cookie_name: String => access_cookie_name;
+        /// `JWT_REFRESH_COOKIE_NAME`.
+        refresh_cookie_name: String => refresh_cookie_name;
+        /// `JWT_ACCESS_COOKIE_PATH`.
+        access_cookie_path: String => access_cookie_path;
+        /// `JWT_REFRESH_COOKIE_PATH`.
+        refresh_cookie_path: String => refresh_cookie_path;
+        /// `JWT_COOKIE_SECURE`.
+        cookie_secure: bool => cookie_secure;
+        /// `JWT_COOKIE_SAMESITE`.
+        cookie_samesite: Option<crate::SameSite> => cookie_samesite;
+        /// `JWT_SESSION_COOKIE`.
+        session_cookie: bool => session_cookie;
+        /// `JWT_CSRF_METHODS`.
+        csrf_methods: Vec<http::Method> => csrf_methods;
+        /// `JWT_CSRF_IN_COOKIES`.
+        csrf_in_cookies: bool => csrf_in_cookies;
+        /// `JWT_CSRF_CHECK_FORM`.
+        csrf_check_form: bool => csrf_check_form;
+    }
+
+    /// `JWT_COOKIE_DOMAIN`.
+    pub fn cookie_domain(mut self, domain: impl Into<String>) -> Self {
+        self.config.cookie_domain = Some(domain.into());
+        self
     }
 
     /// `JWT_DECODE_AUDIENCE`.
