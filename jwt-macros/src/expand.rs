@@ -1,9 +1,9 @@
 //! Generating the wrapped function.
 
-use proc_macro2::TokenStream;
-use quote::{quote, quote_spanned};
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, quote_spanned, ToTokens};
 use syn::spanned::Spanned;
-use syn::{Ident, ItemFn, Path};
+use syn::{Ident, ItemFn, Path, ReturnType, Signature};
 
 use crate::args::Args;
 
@@ -13,7 +13,10 @@ pub(crate) fn expand(args: &Args, item: ItemFn, request: &Ident) -> TokenStream 
         .krate
         .clone()
         .unwrap_or_else(|| syn::parse_quote!(::jwt_extended));
-    let private = quote!(#krate::__private);
+    // The generated code reaches the support module through one local import, so a wrong
+    // `crate = "..."` is reported once, on the path given.
+    let support = quote!(#krate::__private);
+    let private = quote!(__jwt_private);
     let optional = args.optional;
     let fresh = args.fresh;
     let refresh = args.refresh;
@@ -31,6 +34,26 @@ pub(crate) fn expand(args: &Args, item: ItemFn, request: &Ident) -> TokenStream 
         None => quote!(::core::option::Option::None),
     };
 
+    // The support functions that turn a refusal into the return type (`Ret: JwtRejection`) are
+    // called through the import spelled over the return type, so that rustc reports a return
+    // type that cannot carry a refusal where it is written rather than on the attribute.
+    let (ret_first, ret_last) = return_type_spans(&item.sig);
+    let alias = Ident::new("__jwt_private", ret_first);
+    let rejecting = |name: &str, args: TokenStream| {
+        let name = Ident::new(name, ret_first);
+        let call = quote_spanned!(ret_last=> (#args));
+        quote_spanned!(ret_first=> #alias::#name #call)
+    };
+    let start = rejecting(
+        "start",
+        quote!(#manager, #private::as_request(&#request), &__JWT_OPTIONS),
+    );
+    let finish = rejecting("finish", quote!(__jwt_pending));
+    let verify_sync = rejecting(
+        "verify",
+        quote!(#manager, #private::as_request(&#request), &__JWT_OPTIONS),
+    );
+
     let ItemFn {
         attrs,
         vis,
@@ -38,6 +61,7 @@ pub(crate) fn expand(args: &Args, item: ItemFn, request: &Ident) -> TokenStream 
         block,
     } = item;
     let verify = quote! {
+        use #support as __jwt_private;
         const __JWT_OPTIONS: #private::VerifyOptions = #private::VerifyOptions {
             optional: #optional,
             fresh: #fresh,
@@ -50,11 +74,11 @@ pub(crate) fn expand(args: &Args, item: ItemFn, request: &Ident) -> TokenStream 
     let body = if sig.asyncness.is_some() {
         quote! {
             #verify
-            let __jwt_pending = match #private::start(#manager, #private::as_request(&#request), &__JWT_OPTIONS) {
+            let __jwt_pending = match #start {
                 ::core::result::Result::Ok(pending) => pending,
                 ::core::result::Result::Err(rejection) => return rejection,
             };
-            let __jwt_context = match #private::finish(__jwt_pending).await {
+            let __jwt_context = match #finish.await {
                 ::core::result::Result::Ok(context) => context,
                 ::core::result::Result::Err(rejection) => return rejection,
             };
@@ -63,7 +87,7 @@ pub(crate) fn expand(args: &Args, item: ItemFn, request: &Ident) -> TokenStream 
     } else {
         quote! {
             #verify
-            let __jwt_context = match #private::verify(#manager, #private::as_request(&#request), &__JWT_OPTIONS) {
+            let __jwt_context = match #verify_sync {
                 ::core::result::Result::Ok(context) => context,
                 ::core::result::Result::Err(rejection) => return rejection,
             };
@@ -76,5 +100,19 @@ pub(crate) fn expand(args: &Args, item: ItemFn, request: &Ident) -> TokenStream 
         #vis #sig {
             #body
         }
+    }
+}
+
+/// The spans of the first and last tokens of the return type, or of the function's name when it
+/// returns `()`.
+fn return_type_spans(sig: &Signature) -> (Span, Span) {
+    match &sig.output {
+        ReturnType::Type(_, ty) => {
+            let mut tokens = ty.to_token_stream().into_iter();
+            let first = tokens.next().map_or_else(|| ty.span(), |t| t.span());
+            let last = tokens.last().map_or(first, |t| t.span());
+            (first, last)
+        }
+        ReturnType::Default => (sig.ident.span(), sig.ident.span()),
     }
 }

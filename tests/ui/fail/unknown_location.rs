@@ -1,0 +1,13 @@
+use http::request::Parts;
+use http::{HeaderMap, Request, Response};
+use jwt_extended::jwt_required;
+
+#[jwt_required(locations = [cookies, header])]
+fn handler(headers: &HeaderMap) -> Response<String> {
+    Response::new(headers.len().to_string())
+}
+
+fn main() {
+    let _ = handler;
+    let _: Option<(&Parts, Request<()>)> = None;
+}
