@@ -136,14 +136,17 @@ fn is_json(headers: &HeaderMap) -> bool {
         })
 }
 
-/// The seed's login checks: the username, or the error response.
-fn check_credentials(headers: &HeaderMap, body: &[u8]) -> Result<String, Response> {
-    let missing_json = || message(StatusCode::BAD_REQUEST, "Missing JSON in request");
+/// The seed's login checks: the username, or the status and message to answer with.
+fn check_credentials(
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<String, (StatusCode, &'static str)> {
+    let missing_json = (StatusCode::BAD_REQUEST, "Missing JSON in request");
     if !is_json(headers) {
-        return Err(missing_json());
+        return Err(missing_json);
     }
     let Ok(Value::Object(body)) = serde_json::from_slice::<Value>(body) else {
-        return Err(missing_json());
+        return Err(missing_json);
     };
     let field = |name: &str| {
         body.get(name)
@@ -151,30 +154,21 @@ fn check_credentials(headers: &HeaderMap, body: &[u8]) -> Result<String, Respons
             .cloned()
     };
     let Some(username) = field("username") else {
-        return Err(message(
-            StatusCode::BAD_REQUEST,
-            "Missing username parameter",
-        ));
+        return Err((StatusCode::BAD_REQUEST, "Missing username parameter"));
     };
     let Some(password) = field("password") else {
-        return Err(message(
-            StatusCode::BAD_REQUEST,
-            "Missing password parameter",
-        ));
+        return Err((StatusCode::BAD_REQUEST, "Missing password parameter"));
     };
     match user_record(&username) {
         Some(user) if Value::String(user.password.clone()) == password => Ok(user.username),
-        _ => Err(message(
-            StatusCode::UNAUTHORIZED,
-            "Bad username or password",
-        )),
+        _ => Err((StatusCode::UNAUTHORIZED, "Bad username or password")),
     }
 }
 
 async fn login(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Response {
     let username = match check_credentials(&headers, &body) {
         Ok(username) => username,
-        Err(response) => return response,
+        Err((status, msg)) => return message(status, msg),
     };
     let tokens = app
         .manager
@@ -327,7 +321,7 @@ async fn json_only(req: Request) -> Response {
 async fn login_cookies(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Response {
     let username = match check_credentials(&headers, &body) {
         Ok(username) => username,
-        Err(response) => return response,
+        Err((status, msg)) => return message(status, msg),
     };
     let mut response = reply(StatusCode::OK, json!({ "login": true }));
     let (manager, options) = (&app.manager, CookieOptions::default());
