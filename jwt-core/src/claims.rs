@@ -1,5 +1,9 @@
 //! The claims set of a decoded token.
 
+use std::fmt;
+use std::ops::Range;
+use std::sync::OnceLock;
+
 use serde::de::DeserializeOwned;
 use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
@@ -22,9 +26,182 @@ use crate::{Error, NumericDate};
 /// assert_eq!(claims.token_type(), "access"); // flask-jwt-extended's default for a missing `type`
 /// # Ok::<(), jwt_core::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Claims {
-    members: Map<String, Value>,
+    repr: Repr,
+}
+
+/// How the members are held. A decoded token keeps its payload text and an index of its
+/// members ([`Parsed`]); the `serde_json::Map` is only built if someone asks for it
+/// ([`Claims::get`], [`Claims::members`], …), so verifying a token and reading its registered
+/// claims, identity included, allocates twice in all.
+#[derive(Clone)]
+enum Repr {
+    Map(Map<String, Value>),
+    Parsed(Parsed),
+}
+
+impl Default for Repr {
+    fn default() -> Self {
+        Repr::Map(Map::new())
+    }
+}
+
+/// A payload that strict parsing has accepted: its text (valid UTF-8, since the parser
+/// accepted it), and its top-level members in document order, each name distinct.
+#[derive(Clone)]
+pub(crate) struct Parsed {
+    json: String,
+    members: Vec<Member>,
+    /// Where each of [`KNOWN`] is in `members` ([`ABSENT`] when it is not there): the claims
+    /// that validation and flask-jwt-extended read on every request are found without a scan.
+    known: [u16; KNOWN.len()],
+    map: OnceLock<Map<String, Value>>,
+}
+
+/// The claims read on every request.
+const KNOWN: [&str; 10] = [
+    "iat", "nbf", "exp", "iss", "aud", "sub", "jti", "type", "fresh", "csrf",
+];
+const ABSENT: u16 = u16::MAX;
+
+/// The position of `name` in [`KNOWN`].
+fn known_slot(name: &[u8]) -> Option<usize> {
+    Some(match name {
+        b"iat" => 0,
+        b"nbf" => 1,
+        b"exp" => 2,
+        b"iss" => 3,
+        b"aud" => 4,
+        b"sub" => 5,
+        b"jti" => 6,
+        b"type" => 7,
+        b"fresh" => 8,
+        b"csrf" => 9,
+        _ => return None,
+    })
+}
+
+#[derive(Clone)]
+pub(crate) struct Member {
+    pub(crate) name: Text,
+    pub(crate) value: Slot,
+}
+
+/// A string: a range of the payload text when it has no escapes, else its own copy.
+#[derive(Clone)]
+pub(crate) enum Text {
+    Span(Range<usize>),
+    Owned(String),
+}
+
+/// A member value: a string as [`Text`], anything else as a `Value` (no allocation for
+/// numbers, booleans and null).
+#[derive(Clone)]
+pub(crate) enum Slot {
+    Str(Text),
+    Other(Value),
+}
+
+/// One claim, looked up without building the map.
+#[derive(Clone, Copy)]
+pub(crate) enum ClaimRef<'a> {
+    Str(&'a str),
+    Other(&'a Value),
+}
+
+impl Text {
+    fn resolve<'a>(&'a self, json: &'a str) -> &'a str {
+        match self {
+            // Spans are made by the parser at string boundaries of `json`.
+            Text::Span(range) => json.get(range.clone()).unwrap_or_default(),
+            Text::Owned(text) => text,
+        }
+    }
+}
+
+impl Parsed {
+    pub(crate) fn new(json: String, members: Vec<Member>) -> Self {
+        let mut known = [ABSENT; KNOWN.len()];
+        for (i, member) in members.iter().enumerate() {
+            let name = member.name.resolve(&json).as_bytes();
+            if let (Some(slot), Ok(i)) = (known_slot(name), u16::try_from(i)) {
+                if i != ABSENT {
+                    known[slot] = i;
+                }
+            }
+        }
+        Parsed {
+            json,
+            members,
+            known,
+            map: OnceLock::new(),
+        }
+    }
+
+    fn lookup(&self, name: &str) -> Option<ClaimRef<'_>> {
+        let member = match known_slot(name.as_bytes()) {
+            // Names are distinct, so a known name absent from `known` is absent, unless it
+            // sits beyond the range of `u16` positions.
+            Some(slot) => match self.known[slot] {
+                ABSENT if self.members.len() < usize::from(ABSENT) => return None,
+                ABSENT => self.scan(name)?,
+                i => self.members.get(usize::from(i))?,
+            },
+            None => self.scan(name)?,
+        };
+        Some(match &member.value {
+            Slot::Str(text) => ClaimRef::Str(text.resolve(&self.json)),
+            Slot::Other(value) => ClaimRef::Other(value),
+        })
+    }
+
+    fn scan(&self, name: &str) -> Option<&Member> {
+        let json = self.json.as_bytes();
+        self.members.iter().find(|member| match &member.name {
+            // Lengths first: most names differ there.
+            Text::Span(range) => json
+                .get(range.clone())
+                .is_some_and(|text| same_bytes(text, name.as_bytes())),
+            Text::Owned(text) => same_bytes(text.as_bytes(), name.as_bytes()),
+        })
+    }
+
+    fn build(&self) -> Map<String, Value> {
+        self.members
+            .iter()
+            .map(|member| {
+                let value = match &member.value {
+                    Slot::Str(text) => Value::String(text.resolve(&self.json).to_owned()),
+                    Slot::Other(value) => value.clone(),
+                };
+                (member.name.resolve(&self.json).to_owned(), value)
+            })
+            .collect()
+    }
+}
+
+/// Byte equality without a call to `memcmp`, which costs more than it saves on claim names.
+#[inline]
+pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
+impl ClaimRef<'_> {
+    pub(crate) fn as_str(&self) -> Option<&str> {
+        match self {
+            ClaimRef::Str(s) => Some(s),
+            ClaimRef::Other(_) => None,
+        }
+    }
+
+    /// A JSON number as a NumericDate.
+    pub(crate) fn numeric_date(&self) -> Option<NumericDate> {
+        match self {
+            ClaimRef::Str(_) => None,
+            ClaimRef::Other(value) => NumericDate::from_value(value),
+        }
+    }
 }
 
 /// The `fresh` claim: a boolean, or a NumericDate until which the token counts as fresh.
@@ -49,86 +226,141 @@ impl Claims {
     /// Wraps a JSON object; anything else is [`Error::PayloadNotObject`].
     pub fn from_value(value: Value) -> Result<Self, Error> {
         match value {
-            Value::Object(members) => Ok(Claims { members }),
+            Value::Object(members) => Ok(Claims::from_members(members)),
             _ => Err(Error::PayloadNotObject),
         }
     }
 
     /// Wraps a map of members.
     pub fn from_members(members: Map<String, Value>) -> Self {
-        Claims { members }
+        Claims {
+            repr: Repr::Map(members),
+        }
+    }
+
+    pub(crate) fn from_parsed(parsed: Parsed) -> Self {
+        Claims {
+            repr: Repr::Parsed(parsed),
+        }
+    }
+
+    /// One claim without building the map.
+    pub(crate) fn lookup(&self, name: &str) -> Option<ClaimRef<'_>> {
+        match &self.repr {
+            Repr::Map(members) => members.get(name).map(|value| match value {
+                Value::String(s) => ClaimRef::Str(s),
+                other => ClaimRef::Other(other),
+            }),
+            Repr::Parsed(parsed) => parsed.lookup(name),
+        }
+    }
+
+    fn map(&self) -> &Map<String, Value> {
+        match &self.repr {
+            Repr::Map(members) => members,
+            Repr::Parsed(parsed) => parsed.map.get_or_init(|| parsed.build()),
+        }
     }
 
     /// Any claim by name.
+    ///
+    /// On decoded claims the first call builds the `serde_json::Map` behind [`members`]
+    /// (once); the typed accessors ([`sub`](Self::sub), [`exp`](Self::exp), …) and
+    /// [`get_cloned`](Self::get_cloned) do not need it.
+    ///
+    /// [`members`]: Self::members
     pub fn get(&self, name: &str) -> Option<&Value> {
-        self.members.get(name)
+        self.map().get(name)
+    }
+
+    /// An owned copy of one claim: `get(name).cloned()`, without building the map of a
+    /// decoded token.
+    pub fn get_cloned(&self, name: &str) -> Option<Value> {
+        match &self.repr {
+            Repr::Map(members) => members.get(name).cloned(),
+            Repr::Parsed(parsed) => match parsed.lookup(name)? {
+                ClaimRef::Str(s) => Some(Value::String(s.to_owned())),
+                ClaimRef::Other(value) => Some(value.clone()),
+            },
+        }
     }
 
     /// Whether a claim is present.
     pub fn contains(&self, name: &str) -> bool {
-        self.members.contains_key(name)
+        self.lookup(name).is_some()
     }
 
     /// All claims.
     pub fn members(&self) -> &Map<String, Value> {
-        &self.members
+        self.map()
     }
 
     /// All claims, by value.
     pub fn into_members(self) -> Map<String, Value> {
-        self.members
+        match self.repr {
+            Repr::Map(members) => members,
+            Repr::Parsed(mut parsed) => parsed.map.take().unwrap_or_else(|| parsed.build()),
+        }
     }
 
     /// `exp` as a NumericDate, when it is a number.
     pub fn exp(&self) -> Option<NumericDate> {
-        self.get("exp").and_then(NumericDate::from_value)
+        self.lookup("exp")?.numeric_date()
     }
 
     /// `nbf` as a NumericDate, when it is a number.
     pub fn nbf(&self) -> Option<NumericDate> {
-        self.get("nbf").and_then(NumericDate::from_value)
+        self.lookup("nbf")?.numeric_date()
     }
 
     /// `iat` as a NumericDate, when it is a number.
     pub fn iat(&self) -> Option<NumericDate> {
-        self.get("iat").and_then(NumericDate::from_value)
+        self.lookup("iat")?.numeric_date()
     }
 
     /// `sub`, when it is a string.
     pub fn sub(&self) -> Option<&str> {
-        self.get("sub").and_then(Value::as_str)
+        self.string("sub")
     }
 
     /// `iss`, when it is a string.
     pub fn iss(&self) -> Option<&str> {
-        self.get("iss").and_then(Value::as_str)
+        self.string("iss")
     }
 
     /// `jti`, when it is a string.
     pub fn jti(&self) -> Option<&str> {
-        self.get("jti").and_then(Value::as_str)
+        self.string("jti")
+    }
+
+    fn string(&self, name: &str) -> Option<&str> {
+        match self.lookup(name)? {
+            ClaimRef::Str(s) => Some(s),
+            ClaimRef::Other(_) => None,
+        }
     }
 
     /// `aud`, when it is a string or an array.
     pub fn aud(&self) -> Option<Audience<'_>> {
-        match self.get("aud")? {
-            Value::String(one) => Some(Audience::One(one)),
-            Value::Array(many) => Some(Audience::Many(many)),
-            _ => None,
+        match self.lookup("aud")? {
+            ClaimRef::Str(one) => Some(Audience::One(one)),
+            ClaimRef::Other(Value::Array(many)) => Some(Audience::Many(many)),
+            ClaimRef::Other(_) => None,
         }
     }
 
     /// flask-jwt-extended's `type` claim; `"access"` when absent or not a string, as
     /// flask-jwt-extended's decoded-token defaults say.
     pub fn token_type(&self) -> &str {
-        self.get("type").and_then(Value::as_str).unwrap_or("access")
+        self.string("type").unwrap_or("access")
     }
 
     /// flask-jwt-extended's `fresh` claim: `false` when absent or of another JSON type.
     pub fn fresh(&self) -> Fresh {
-        match self.get("fresh") {
-            Some(Value::Bool(b)) => Fresh::Bool(*b),
-            Some(value) => NumericDate::from_value(value)
+        match self.lookup("fresh") {
+            Some(ClaimRef::Other(Value::Bool(b))) => Fresh::Bool(*b),
+            Some(value) => value
+                .numeric_date()
                 .map(Fresh::Until)
                 .unwrap_or(Fresh::Bool(false)),
             None => Fresh::Bool(false),
@@ -137,12 +369,27 @@ impl Claims {
 
     /// flask-jwt-extended's `csrf` claim, when it is a string.
     pub fn csrf(&self) -> Option<&str> {
-        self.get("csrf").and_then(Value::as_str)
+        self.string("csrf")
     }
 
     /// Converts the claims into any type that implements `Deserialize`.
     pub fn deserialize<T: DeserializeOwned>(&self) -> Result<T, Error> {
-        T::deserialize(MapRef(&self.members)).map_err(|e| Error::ClaimsType(e.to_string()))
+        T::deserialize(MapRef(self.map())).map_err(|e| Error::ClaimsType(e.to_string()))
+    }
+}
+
+/// Claims are equal when their members are, however they are held.
+impl PartialEq for Claims {
+    fn eq(&self, other: &Self) -> bool {
+        self.map() == other.map()
+    }
+}
+
+impl fmt::Debug for Claims {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Claims")
+            .field("members", self.map())
+            .finish()
     }
 }
 
@@ -158,13 +405,13 @@ impl Fresh {
 
 impl Serialize for Claims {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.members.serialize(serializer)
+        self.map().serialize(serializer)
     }
 }
 
 impl From<Claims> for Value {
     fn from(claims: Claims) -> Value {
-        Value::Object(claims.members)
+        Value::Object(claims.into_members())
     }
 }
 

@@ -3,7 +3,7 @@
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::{base64url, strict_json, Algorithm, Claims, Error, Header, Key, Validation};
+use crate::{base64url, strict_json, Algorithm, Claims, Error, Header, Key, UnixTime, Validation};
 
 /// A verified token: its header and claims.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,11 +37,8 @@ impl<'a> Segments<'a> {
     /// separators is [`Error::NotEnoughSegments`]; a third is refused at once with
     /// [`Error::InvalidPayloadPadding`], the error PyJWT reports for a payload holding a `.`.
     fn split(token: &'a [u8]) -> Result<Self, Error> {
-        let mut dots = token
-            .iter()
-            .enumerate()
-            .filter(|(_, b)| **b == b'.')
-            .map(|(i, _)| i);
+        // memchr (already in the build through serde_json) scans a word or a vector at a time.
+        let mut dots = memchr::memchr_iter(b'.', token);
         let (Some(first), Some(last)) = (dots.next(), dots.next()) else {
             return Err(Error::NotEnoughSegments);
         };
@@ -81,8 +78,23 @@ pub fn decode(
     validation: &Validation,
 ) -> Result<TokenData<Claims>, Error> {
     let (header, payload) = verify_parts(token.as_ref(), key, validation)?;
-    let claims = parse_claims(&payload)?;
+    let claims = parse_claims(payload)?;
     validation.validate_claims(&claims, validation.clock.now())?;
+    Ok(TokenData { header, claims })
+}
+
+/// [`decode`] with "now" given instead of read from [`Validation::clock`]: for callers that
+/// check more times against the same moment (jwt-http checks `exp` itself, after its own
+/// checks, as flask-jwt-extended does).
+pub fn decode_at(
+    token: impl AsRef<[u8]>,
+    key: &Key,
+    validation: &Validation,
+    now: UnixTime,
+) -> Result<TokenData<Claims>, Error> {
+    let (header, payload) = verify_parts(token.as_ref(), key, validation)?;
+    let claims = parse_claims(payload)?;
+    validation.validate_claims(&claims, now)?;
     Ok(TokenData { header, claims })
 }
 
@@ -126,17 +138,17 @@ pub fn verify_jws(
 pub fn decode_header_unverified(token: impl AsRef<[u8]>) -> Result<Header, Error> {
     let token = token.as_ref();
     let segments = Segments::split(token)?;
-    Header::from_members(parse_header(segments.header)?, &Algorithm::ALL)
+    Header::from_segment(segments.header, &Algorithm::ALL, parse_header)
 }
 
 /// Reads header and claims **without verifying the signature or any claim**.
 pub fn decode_unverified(token: impl AsRef<[u8]>) -> Result<TokenData<Claims>, Error> {
     let segments = Segments::split(token.as_ref())?;
-    let header = Header::from_members(parse_header(segments.header)?, &Algorithm::ALL)?;
+    let header = Header::from_segment(segments.header, &Algorithm::ALL, parse_header)?;
     let payload = base64url::decode(segments.payload).ok_or(Error::InvalidPayloadPadding)?;
     Ok(TokenData {
         header,
-        claims: parse_claims(&payload)?,
+        claims: parse_claims(payload)?,
     })
 }
 
@@ -152,7 +164,7 @@ fn verify_parts(
         });
     }
     let segments = Segments::split(token)?;
-    let header = Header::from_members(parse_header(segments.header)?, &validation.algorithms)?;
+    let header = Header::from_segment(segments.header, &validation.algorithms, parse_header)?;
     if !validation.typ_matches(header.typ()) {
         return Err(Error::TypeHeaderMismatch);
     }
@@ -185,10 +197,12 @@ fn parse_header(segment: &[u8]) -> Result<serde_json::Map<String, Value>, Error>
     }
 }
 
-fn parse_claims(payload: &[u8]) -> Result<Claims, Error> {
-    match strict_json::parse(payload) {
-        Ok(Value::Object(members)) => Ok(Claims::from_members(members)),
-        Ok(_) => Err(Error::PayloadNotObject),
+/// Strict parsing, keeping the payload text and an index of its members rather than building a
+/// `Value` (see [`Claims`]).
+fn parse_claims(payload: Vec<u8>) -> Result<Claims, Error> {
+    match strict_json::parse_members(payload) {
+        Ok(Some(parsed)) => Ok(Claims::from_parsed(parsed)),
+        Ok(None) => Err(Error::PayloadNotObject),
         Err(e) => Err(Error::InvalidPayloadJson(e.to_string())),
     }
 }

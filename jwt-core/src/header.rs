@@ -1,5 +1,8 @@
 //! The JOSE header.
 
+use std::fmt;
+use std::sync::OnceLock;
+
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
@@ -26,22 +29,82 @@ const REGISTERED: &[&str] = &[
 /// assert_eq!(serde_json::to_string(&header).unwrap(), r#"{"alg":"HS256","kid":"2026-11","typ":"JWT"}"#);
 /// # Ok::<(), jwt_core::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone)]
 pub struct Header {
     alg: Algorithm,
-    members: Map<String, Value>,
+    /// `None` stands for exactly `{"alg": alg, "typ": "JWT"}`, the header of nearly every
+    /// token: making or decoding one then allocates nothing. The map is made on first change.
+    members: Option<Map<String, Value>>,
+}
+
+/// `base64url({"alg":…,"typ":"JWT"})`, precomputed.
+pub(crate) const fn default_segment(alg: Algorithm) -> &'static str {
+    match alg {
+        Algorithm::HS256 => "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9",
+        Algorithm::HS384 => "eyJhbGciOiJIUzM4NCIsInR5cCI6IkpXVCJ9",
+        Algorithm::HS512 => "eyJhbGciOiJIUzUxMiIsInR5cCI6IkpXVCJ9",
+    }
+}
+
+/// The members of the default header of each algorithm, built once.
+fn default_members(alg: Algorithm) -> &'static Map<String, Value> {
+    static DEFAULTS: OnceLock<[Map<String, Value>; 3]> = OnceLock::new();
+    let defaults = DEFAULTS.get_or_init(|| {
+        Algorithm::ALL.map(|alg| {
+            let mut members = Map::new();
+            members.insert("alg".into(), Value::String(alg.name().into()));
+            members.insert("typ".into(), Value::String("JWT".into()));
+            members
+        })
+    });
+    match alg {
+        Algorithm::HS256 => &defaults[0],
+        Algorithm::HS384 => &defaults[1],
+        Algorithm::HS512 => &defaults[2],
+    }
 }
 
 impl Header {
     /// `{"alg": algorithm, "typ": "JWT"}`.
     pub fn new(algorithm: Algorithm) -> Self {
-        let mut members = Map::new();
-        members.insert("alg".into(), Value::String(algorithm.name().into()));
-        members.insert("typ".into(), Value::String("JWT".into()));
         Header {
             alg: algorithm,
-            members,
+            members: None,
         }
+    }
+
+    fn map(&self) -> &Map<String, Value> {
+        match &self.members {
+            Some(members) => members,
+            None => default_members(self.alg),
+        }
+    }
+
+    fn map_mut(&mut self) -> &mut Map<String, Value> {
+        let alg = self.alg;
+        self.members
+            .get_or_insert_with(|| default_members(alg).clone())
+    }
+
+    /// Reads a header segment, checking `alg` against `allowed`, and `kid` and `crit`. The
+    /// default header's segment is recognised by its bytes: base64url is canonical here, so
+    /// these are the only bytes that decode to it, and parsing it could only give `alg`, which
+    /// is checked the same way.
+    pub(crate) fn from_segment(
+        segment: &[u8],
+        allowed: &[Algorithm],
+        parse: impl FnOnce(&[u8]) -> Result<Map<String, Value>, Error>,
+    ) -> Result<Self, Error> {
+        for alg in Algorithm::ALL {
+            if segment == default_segment(alg).as_bytes() {
+                return if allowed.contains(&alg) {
+                    Ok(Header::new(alg))
+                } else {
+                    Err(Error::AlgorithmNotAllowed)
+                };
+            }
+        }
+        Header::from_members(parse(segment)?, allowed)
     }
 
     /// The signing algorithm.
@@ -51,24 +114,27 @@ impl Header {
 
     /// The `typ` member, when it is a string.
     pub fn typ(&self) -> Option<&str> {
-        self.members.get("typ").and_then(Value::as_str)
+        match &self.members {
+            None => Some("JWT"),
+            Some(members) => members.get("typ").and_then(Value::as_str),
+        }
     }
 
     /// The `kid` member. Decoded headers only carry a string `kid`. It is untrusted input: it may
     /// choose among the application's own keys, never supply one.
     pub fn kid(&self) -> Option<&str> {
-        self.members.get("kid").and_then(Value::as_str)
+        self.members.as_ref()?.get("kid").and_then(Value::as_str)
     }
 
     /// Any member.
     pub fn get(&self, name: &str) -> Option<&Value> {
-        self.members.get(name)
+        self.map().get(name)
     }
 
     /// All members, `alg` included (in sorted order unless serde_json's `preserve_order` feature
     /// is enabled somewhere in the build; serializing a `Header` always sorts).
     pub fn members(&self) -> &Map<String, Value> {
-        &self.members
+        self.map()
     }
 
     /// Sets a member. Setting `alg` changes the signing algorithm, as in flask-jwt-extended;
@@ -86,26 +152,29 @@ impl Header {
             }
             ("alg", _) => return Err(Error::AlgorithmNotAllowed),
             ("typ", Value::Null) => {
-                self.members.remove("typ");
+                self.map_mut().remove("typ");
                 return Ok(());
             }
             _ => {}
         }
-        self.members.insert(name, value);
+        self.map_mut().insert(name, value);
         Ok(())
     }
 
     /// Removes a member other than `alg`.
     pub fn remove(&mut self, name: &str) -> Option<Value> {
-        if name == "alg" {
+        if name == "alg" || (self.members.is_none() && name != "typ") {
             return None;
         }
-        self.members.remove(name)
+        self.map_mut().remove(name)
     }
 
     /// Whether this is exactly `{"alg":…,"typ":"JWT"}`, whose encoding is a constant.
     pub(crate) fn is_default(&self) -> bool {
-        self.members.len() == 2 && self.typ() == Some("JWT")
+        match &self.members {
+            None => true,
+            Some(members) => members.len() == 2 && self.typ() == Some("JWT"),
+        }
     }
 
     /// Reads a decoded header object, checking `alg` against `allowed`, and `kid` and `crit`.
@@ -126,7 +195,26 @@ impl Header {
         if let Some(crit) = members.get("crit") {
             return Err(check_crit(crit, &members));
         }
-        Ok(Header { alg, members })
+        Ok(Header {
+            alg,
+            members: Some(members),
+        })
+    }
+}
+
+/// Headers are equal when their members are, however they are held.
+impl PartialEq for Header {
+    fn eq(&self, other: &Self) -> bool {
+        self.alg == other.alg && self.map() == other.map()
+    }
+}
+
+impl fmt::Debug for Header {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Header")
+            .field("alg", &self.alg)
+            .field("members", self.map())
+            .finish()
     }
 }
 
@@ -154,7 +242,7 @@ fn check_crit(crit: &Value, members: &Map<String, Value>) -> Error {
 /// `preserve_order` feature, so the order is imposed here rather than inherited.
 impl Serialize for Header {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        SortedMap(&self.members).serialize(serializer)
+        SortedMap(self.map()).serialize(serializer)
     }
 }
 

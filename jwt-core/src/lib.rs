@@ -49,6 +49,7 @@ mod header;
 mod key;
 mod numeric_date;
 mod py_json;
+mod random;
 mod strict_json;
 mod uuid;
 mod validation;
@@ -57,12 +58,13 @@ pub use algorithm::{Algorithm, UnknownAlgorithm};
 pub use claims::{Audience, Claims, Fresh};
 pub use clock::{Clock, FixedClock, SystemClock, UnixTime};
 pub use decode::{
-    decode, decode_as, decode_header_unverified, decode_unverified, verify_jws, Jws, TokenData,
+    decode, decode_as, decode_at, decode_header_unverified, decode_unverified, verify_jws, Jws,
+    TokenData,
 };
 pub use encode::encode;
 pub use error::Error;
 pub use header::Header;
 pub use key::{hmac, Key, KeyError};
 pub use numeric_date::NumericDate;
-pub use uuid::uuid4;
+pub use uuid::{uuid4, uuid4_pair};
 pub use validation::{Validation, DEFAULT_MAX_TOKEN_LEN};

@@ -11,8 +11,8 @@ use serde::Serialize;
 use serde_json::ser::{CharEscape, Formatter};
 
 /// Serializes `value` as PyJWT would, appending to `out`.
-pub(crate) fn write<T: Serialize + ?Sized>(
-    out: &mut Vec<u8>,
+pub(crate) fn write<W: io::Write, T: Serialize + ?Sized>(
+    out: W,
     value: &T,
 ) -> Result<(), serde_json::Error> {
     let mut ser = serde_json::Serializer::with_formatter(out, PyFormatter);

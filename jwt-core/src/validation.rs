@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
+use crate::claims::ClaimRef;
 use crate::{Algorithm, Claims, Clock, Error, SystemClock, UnixTime};
 
 /// The default maximum token length: 16 KiB, well above what a cookie can carry.
@@ -106,46 +107,47 @@ impl Validation {
         let now = now.secs();
         let leeway = i64::try_from(self.leeway).unwrap_or(i64::MAX);
         let latest = now.saturating_add(leeway);
-        if let Some(iat) = claims.get("iat") {
+        if let Some(iat) = claims.lookup("iat") {
             let iat = time_claim(iat, Error::IssuedAtInvalid)?;
             if self.validate_iat && iat > latest {
                 return Err(Error::IssuedAtInFuture);
             }
         }
-        if let Some(nbf) = claims.get("nbf") {
+        if let Some(nbf) = claims.lookup("nbf") {
             let nbf = time_claim(nbf, Error::NotBeforeInvalid)?;
             if self.validate_nbf && nbf > latest {
                 return Err(Error::NotYetValid);
             }
         }
-        if let Some(exp) = claims.get("exp") {
+        if let Some(exp) = claims.lookup("exp") {
             let exp = time_claim(exp, Error::ExpirationInvalid)?;
             if self.validate_exp && exp <= now.saturating_sub(leeway) {
                 return Err(Error::Expired);
             }
         }
         if let Some(issuers) = &self.issuer {
-            match claims.get("iss") {
+            match claims.lookup("iss") {
                 None => return Err(Error::IssuerMissing),
-                Some(Value::String(iss)) => {
+                Some(ClaimRef::Str(iss)) => {
                     if !issuers.iter().any(|i| i == iss) {
                         return Err(Error::IssuerMismatch);
                     }
                 }
-                Some(_) => return Err(Error::IssuerInvalid),
+                Some(ClaimRef::Other(_)) => return Err(Error::IssuerInvalid),
             }
         }
-        self.validate_audience(claims.get("aud"))?;
-        if self.verify_sub && claims.get("sub").is_some_and(|sub| !sub.is_string()) {
+        self.validate_audience(claims.lookup("aud"))?;
+        let not_string = |claim: ClaimRef<'_>| claim.as_str().is_none();
+        if self.verify_sub && claims.lookup("sub").is_some_and(not_string) {
             return Err(Error::SubjectInvalid);
         }
-        if claims.get("jti").is_some_and(|jti| !jti.is_string()) {
+        if claims.lookup("jti").is_some_and(not_string) {
             return Err(Error::JwtIdInvalid);
         }
         Ok(())
     }
 
-    fn validate_audience(&self, aud: Option<&Value>) -> Result<(), Error> {
+    fn validate_audience(&self, aud: Option<ClaimRef<'_>>) -> Result<(), Error> {
         let (Some(expected), Some(aud)) = (&self.audience, aud) else {
             return match (&self.audience, aud) {
                 (None, Some(_)) => Err(Error::AudienceUnexpected),
@@ -155,12 +157,14 @@ impl Validation {
         };
         let matches = |a: &str| expected.iter().any(|e| e == a);
         match aud {
-            Value::String(one) if matches(one) => Ok(()),
-            Value::String(_) => Err(Error::AudienceMismatch),
+            ClaimRef::Str(one) if matches(one) => Ok(()),
+            ClaimRef::Str(_) => Err(Error::AudienceMismatch),
             // An empty array is well-formed and names no expected audience: a mismatch
             // (security.md §1.8, vector `constructed-aud-empty-array-expected`).
-            Value::Array(many) if !many.iter().all(Value::is_string) => Err(Error::AudienceInvalid),
-            Value::Array(many) => {
+            ClaimRef::Other(Value::Array(many)) if !many.iter().all(Value::is_string) => {
+                Err(Error::AudienceInvalid)
+            }
+            ClaimRef::Other(Value::Array(many)) => {
                 if many.iter().filter_map(Value::as_str).any(matches) {
                     Ok(())
                 } else {
@@ -195,8 +199,6 @@ impl Default for Validation {
 }
 
 /// A time claim's whole seconds, or `invalid` when it is not a JSON number.
-fn time_claim(value: &Value, invalid: Error) -> Result<i64, Error> {
-    crate::NumericDate::from_value(value)
-        .map(|d| d.secs())
-        .ok_or(invalid)
+fn time_claim(value: ClaimRef<'_>, invalid: Error) -> Result<i64, Error> {
+    value.numeric_date().map(|d| d.secs()).ok_or(invalid)
 }

@@ -81,8 +81,7 @@ impl JwtContext {
     pub fn identity(&self) -> Option<Identity> {
         let claims = self.claims()?;
         claims
-            .get(&self.manager.config().identity_claim)
-            .cloned()
+            .get_cloned(&self.manager.config().identity_claim)
             .map(Identity::new)
     }
 

@@ -163,19 +163,22 @@ impl<'m> TokenBuilder<'m> {
                 Some(iat.saturating_add(i64::try_from(d.as_secs()).unwrap_or(i64::MAX)))
             }
         };
+        // `jti` and `csrf` from one draw of the userspace generator.
+        let (jti, csrf) = if config.cookie_csrf_protect {
+            let (jti, csrf) = jwt_core::uuid4_pair().map_err(JwtError::Create)?;
+            (jti, Some(csrf))
+        } else {
+            (jwt_core::uuid4().map_err(JwtError::Create)?, None)
+        };
         let claims = FlaskClaims {
             fresh,
             iat,
-            jti: jwt_core::uuid4().map_err(JwtError::Create)?,
+            jti,
             token_type: self.token_type.as_str(),
             identity_claim: &config.identity_claim,
             identity,
             nbf: config.encode_nbf.then_some(iat),
-            csrf: if config.cookie_csrf_protect {
-                Some(jwt_core::uuid4().map_err(JwtError::Create)?)
-            } else {
-                None
-            },
+            csrf,
             aud: config.encode_audience.as_ref(),
             iss: config.encode_issuer.as_deref(),
             exp,

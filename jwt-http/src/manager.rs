@@ -218,8 +218,10 @@ impl JwtManager {
         allow_expired: bool,
     ) -> Result<TokenData<Claims>, JwtError> {
         let config = &self.inner.config;
+        // One clock read for the claims and for `exp` below.
+        let now = self.now();
         let data = match &self.inner.callbacks.decode_key {
-            None => jwt_core::decode(token, &self.inner.key, &self.inner.validation)?,
+            None => jwt_core::decode_at(token, &self.inner.key, &self.inner.validation, now)?,
             Some(load) => {
                 let validation = &self.inner.validation;
                 if token.len() > validation.max_token_len {
@@ -231,24 +233,27 @@ impl JwtManager {
                 }
                 let unverified = jwt_core::decode_unverified(token)?;
                 let key = load(&unverified.header, &unverified.claims);
-                jwt_core::decode(token, &key, validation)?
+                jwt_core::decode_at(token, &key, validation, now)?
             }
         };
         if !data.claims.contains(&config.identity_claim) {
             return Err(jwt_core::Error::MissingClaim(config.identity_claim.clone()).into());
         }
         if let Some(sent) = csrf {
-            match data.claims.get("csrf") {
-                None => return Err(jwt_core::Error::MissingClaim("csrf".into()).into()),
-                Some(Value::String(expected)) if crate::csrf::matches(expected, sent) => {}
-                Some(_) => return Err(JwtError::CsrfMismatch),
+            // Typed accessors: they read a decoded token without building its claims map.
+            if !data.claims.contains("csrf") {
+                return Err(jwt_core::Error::MissingClaim("csrf".into()).into());
+            }
+            match data.claims.csrf() {
+                Some(expected) if crate::csrf::matches(expected, sent) => {}
+                _ => return Err(JwtError::CsrfMismatch),
             }
         }
         let data = with_flask_defaults(data);
         if !allow_expired {
             if let Some(exp) = data.claims.exp() {
                 let leeway = i64::try_from(config.decode_leeway).unwrap_or(i64::MAX);
-                if exp.secs() <= self.now().secs().saturating_sub(leeway) {
+                if exp.secs() <= now.secs().saturating_sub(leeway) {
                     return Err(JwtError::Expired(Box::new(data)));
                 }
             }

@@ -23,7 +23,12 @@ pub(crate) fn token_from_header<'a>(
     let mut values = headers.get_all(name).iter();
     let raw: Cow<'a, [u8]> = match (values.next(), values.next()) {
         (None, _) => Cow::Borrowed(&[]),
-        (Some(one), None) => Cow::Borrowed(one.as_bytes()),
+        (Some(one), None) => {
+            if let Some(token) = plain_token(one.as_bytes(), header_type) {
+                return Ok(Cow::Borrowed(token));
+            }
+            Cow::Borrowed(one.as_bytes())
+        }
         (Some(first), Some(second)) => {
             let mut joined = first.as_bytes().to_vec();
             for value in std::iter::once(second).chain(values) {
@@ -33,6 +38,15 @@ pub(crate) fn token_from_header<'a>(
             Cow::Owned(joined)
         }
     };
+    token_from_value(raw, display_name, header_type)
+}
+
+/// The rules, on the joined header value.
+fn token_from_value<'a>(
+    raw: Cow<'a, [u8]>,
+    display_name: &str,
+    header_type: &str,
+) -> Result<Cow<'a, [u8]>, JwtError> {
     let missing_type = || JwtError::MissingHeaderType {
         name: display_name.into(),
         header_type: header_type.into(),
@@ -72,6 +86,39 @@ pub(crate) fn token_from_header<'a>(
         Cow::Borrowed(raw) => Cow::Borrowed(subslice(raw, token)),
         Cow::Owned(_) => Cow::Owned(token.to_vec()),
     })
+}
+
+/// The common case in one pass: a single value that is exactly `<header_type> <token>` (or just
+/// `<token>` when `header_type` is empty) where neither word holds a byte at or below the space
+/// or a comma. The rules below give the same token for such a value: nothing to trim, one
+/// comma segment, two words. Anything else (`None`) goes through them.
+fn plain_token<'a>(value: &'a [u8], header_type: &str) -> Option<&'a [u8]> {
+    let plain = |s: &[u8]| !has_space_or_comma(s);
+    let token = if header_type.is_empty() {
+        value
+    } else {
+        let rest = value.strip_prefix(header_type.as_bytes())?;
+        rest.strip_prefix(b" ")?
+    };
+    (!token.is_empty() && plain(token) && plain(header_type.as_bytes())).then_some(token)
+}
+
+/// Whether `s` holds a byte at or below the space, or a comma: eight bytes at a time.
+fn has_space_or_comma(s: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    // Exact "some byte is below n" and "some byte is zero" tests (n <= 128).
+    let below = |x: u64, n: u8| x.wrapping_sub(ONES * u64::from(n)) & !x & HIGHS != 0;
+    let mut chunks = s.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        if below(x, b' ' + 1) || below(x ^ (ONES * u64::from(b',')), 1) {
+            return true;
+        }
+    }
+    chunks.remainder().iter().any(|b| *b <= b' ' || *b == b',')
 }
 
 /// Python's `str.split()` white space, restricted to what a header value can hold.
@@ -149,6 +196,56 @@ mod tests {
         )
         .map(|t| t.into_owned())
         .map_err(|e| format!("{} {e}", e.status().as_u16()))
+    }
+
+    #[test]
+    fn space_or_comma_scan_is_exact() {
+        for byte in 0..=255u8 {
+            for len in [1usize, 7, 8, 9, 16, 23] {
+                for at in [0, len / 2, len - 1] {
+                    let mut s = vec![b'a'; len];
+                    s[at] = byte;
+                    let expected = byte <= b' ' || byte == b',';
+                    assert_eq!(has_space_or_comma(&s), expected, "{byte:#x} {len} {at}");
+                }
+            }
+        }
+        assert!(!has_space_or_comma(b""));
+        assert!(!has_space_or_comma("é€😀abc".as_bytes()));
+    }
+
+    /// The one-pass shortcut gives what the full rules give, whenever it answers.
+    #[test]
+    fn plain_token_agrees_with_the_rules() {
+        let values: [&[u8]; 14] = [
+            b"Bearer abc",
+            b"Bearer  abc",
+            b"Bearer abc ",
+            b"Bearer abc,",
+            b"Bearer a,b",
+            b"Bearer a\x01b",
+            b"Bearer \xff\xfe",
+            b"Bearer",
+            b"Bearer ",
+            b"bearer abc",
+            b"abc",
+            b"Basic x, Bearer abc",
+            b"BearerX abc",
+            b"Bearer a\tb",
+        ];
+        for header_type in ["Bearer", "", "JWT"] {
+            for value in values {
+                if let Some(fast) = plain_token(value, header_type) {
+                    let slow = token_from_value(Cow::Borrowed(value), "Authorization", header_type)
+                        .map(Cow::into_owned)
+                        .ok();
+                    assert_eq!(Some(fast.to_vec()), slow, "{value:?} {header_type:?}");
+                }
+            }
+        }
+        assert_eq!(plain_token(b"Bearer abc", "Bearer"), Some(&b"abc"[..]));
+        assert_eq!(plain_token(b"abc", ""), Some(&b"abc"[..]));
+        assert_eq!(plain_token(b"Bearer a b", "Bearer"), None);
     }
 
     #[test]

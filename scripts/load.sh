@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# End-to-end load test on loopback (issue 5): requests/s of /protected with a valid token against
+# the same server's unprotected twin route (examples/basic_bench.rs = examples/basic + /unprotected),
+# then the Flask twin (flask-jwt-extended 4.7 under gunicorn) for reference.
+#
+#   scripts/load.sh                       # wrk (apt-get install wrk); ~2 min
+#   DURATION=10 ROUNDS=5 CONNS=64 scripts/load.sh
+#   FLASK=0 scripts/load.sh               # skip the Flask twin
+#
+# Needs: wrk; for the twin, python3 with `pip install 'flask-jwt-extended==4.7.*' gunicorn`.
+# Rounds alternate protected/unprotected so both meet the same background load. Only 127.0.0.1
+# is ever targeted, and every run is bounded by DURATION.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PORT="${PORT:-5091}"
+FLASK_PORT="${FLASK_PORT:-5092}"
+DURATION="${DURATION:-8}"
+CONNS="${CONNS:-32}"
+THREADS="${THREADS:-1}"
+ROUNDS="${ROUNDS:-3}"
+FLASK="${FLASK:-1}"
+FLASK_WORKERS="${FLASK_WORKERS:-2}"
+TWIN="${FLASK_TWIN:-../shared/conformance/flask_twin.py}"
+target="${CARGO_TARGET_DIR:-target}"
+
+command -v wrk >/dev/null || { echo "wrk not found: apt-get install wrk" >&2; exit 1; }
+
+pids=()
+cleanup() { for p in "${pids[@]:-}"; do [[ -n "$p" ]] && kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+# Fails when something already answers on the port (another app would be measured instead).
+free_port() {
+    if curl -s -o /dev/null "http://127.0.0.1:$1/"; then
+        echo "port $1 is already in use; set PORT/FLASK_PORT" >&2
+        return 1
+    fi
+}
+
+wait_port() {
+    for _ in $(seq 1 100); do
+        curl -s -o /dev/null "http://127.0.0.1:$1/" && return 0
+        sleep 0.1
+    done
+    echo "nothing listens on port $1" >&2
+    return 1
+}
+
+login() {
+    curl -s -X POST -H 'Content-Type: application/json' \
+        -d '{"username":"test","password":"test"}' "http://127.0.0.1:$1/login" |
+        python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])'
+}
+
+# CPU time (user + system, in clock ticks) the server process has used so far.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+# One wrk run: prints "requests/s server-CPU-µs-per-request"; refuses any non-2xx answer.
+# The second number counts only the server's own CPU time, so it holds when wrk and other
+# processes compete for the cores.
+rps() {
+    local out before after requests
+    before=$(cpu_ticks "$server")
+    out=$(wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" "$@")
+    after=$(cpu_ticks "$server")
+    if grep -q "Non-2xx" <<<"$out"; then
+        echo "non-2xx answers: $out" >&2
+        return 1
+    fi
+    requests=$(awk '/requests in/ {print $1}' <<<"$out")
+    awk -v r="$requests" -v t="$((after - before))" -v hz="$(getconf CLK_TCK)" \
+        '/Requests\/sec/ {printf "%s %.2f\n", $2, t / hz * 1e6 / r}' <<<"$out"
+}
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); $(rustc --version); $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2)"
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+cargo build --release --example basic_bench 2>&1 | tail -1
+free_port "$PORT"
+PORT="$PORT" "$target/release/examples/basic_bench" 2>/dev/null &
+server=$!
+pids+=("$server")
+wait_port "$PORT"
+token=$(login "$PORT")
+[[ $(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "http://127.0.0.1:$PORT/protected") == 200 ]]
+[[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/protected") == 401 ]]
+[[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/unprotected") == 200 ]]
+
+echo "wrk -t$THREADS -c$CONNS -d${DURATION}s, $ROUNDS rounds, alternating"
+prot=(); unprot=(); prot_cpu=(); unprot_cpu=()
+for r in $(seq 1 "$ROUNDS"); do
+    read -r p pc < <(rps -H "Authorization: Bearer $token" "http://127.0.0.1:$PORT/protected")
+    # The same request, Authorization header included, so that only the verification differs.
+    read -r u uc < <(rps -H "Authorization: Bearer $token" "http://127.0.0.1:$PORT/unprotected")
+    prot+=("$p"); unprot+=("$u"); prot_cpu+=("$pc"); unprot_cpu+=("$uc")
+    echo "  round $r: /protected $p req/s ($pc µs CPU/req), /unprotected $u req/s ($uc µs CPU/req)"
+done
+p_med=$(printf '%s\n' "${prot[@]}" | median)
+u_med=$(printf '%s\n' "${unprot[@]}" | median)
+pc_med=$(printf '%s\n' "${prot_cpu[@]}" | median)
+uc_med=$(printf '%s\n' "${unprot_cpu[@]}" | median)
+loss=$(python3 -c "print(f'{(1 - $p_med / $u_med) * 100:.1f}')")
+cpu_loss=$(python3 -c "print(f'{(1 - $uc_med / $pc_med) * 100:.1f}')")
+echo
+echo "| server | route | requests/s (median of $ROUNDS) | server CPU µs/request (median) |"
+echo "|---|---|---:|---:|"
+echo "| jwt-extended (axum, examples/basic_bench) | /unprotected | $u_med | $uc_med |"
+echo "| jwt-extended (axum, examples/basic_bench) | /protected (valid token) | $p_med | $pc_med |"
+
+if [[ "$FLASK" == 1 ]]; then
+    if [[ -f "$TWIN" ]] && python3 -c 'import flask_jwt_extended, gunicorn' 2>/dev/null; then
+        free_port "$FLASK_PORT"
+        (cd "$(dirname "$TWIN")" && exec python3 -m gunicorn -w "$FLASK_WORKERS" -b "127.0.0.1:$FLASK_PORT" \
+            --log-level warning "$(basename "$TWIN" .py):app") &
+        pids+=($!)
+        wait_port "$FLASK_PORT"
+        ftoken=$(login "$FLASK_PORT")
+        out=$(wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" -H "Authorization: Bearer $ftoken" \
+            "http://127.0.0.1:$FLASK_PORT/protected")
+        grep -q "Non-2xx" <<<"$out" && { echo "Flask twin: non-2xx answers" >&2; exit 1; }
+        f=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+        echo "| Flask twin (flask-jwt-extended 4.7, gunicorn -w $FLASK_WORKERS) | /protected (valid token) | $f | |"
+    else
+        echo "(Flask twin skipped: $TWIN or flask-jwt-extended/gunicorn missing)"
+    fi
+fi
+echo
+echo "protection costs $loss % of requests/s, $cpu_loss % by server CPU per request (goal: <= 10 %)"
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
