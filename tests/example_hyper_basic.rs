@@ -127,50 +127,7 @@ async fn refused_tokens_get_flask_jwt_extended_answers() {
 #[tokio::test]
 async fn the_login_checks_answer_as_the_seed_does() {
     let addr = start().await;
-    let json = [("Content-Type", "application/json")];
-    type Case<'a> = (&'a [(&'a str, &'a str)], &'a str, u16, &'a str);
-    let cases: [Case<'_>; 7] = [
-        (
-            &[("Content-Type", "text/plain")],
-            "username=test",
-            400,
-            "Missing JSON in request",
-        ),
-        (&json, "not json", 400, "Missing JSON in request"),
-        (&json, "{}", 400, "Missing username parameter"),
-        (
-            &json,
-            r#"{"username":"test"}"#,
-            400,
-            "Missing password parameter",
-        ),
-        (
-            &json,
-            r#"{"username":"","password":"x"}"#,
-            400,
-            "Missing username parameter",
-        ),
-        (
-            &json,
-            r#"{"username":"test","password":"nope"}"#,
-            401,
-            "Bad username or password",
-        ),
-        (
-            &json,
-            r#"{"username":"eve","password":"test"}"#,
-            401,
-            "Bad username or password",
-        ),
-    ];
-    for (headers, body, status, msg) in cases {
-        let reply = common::send(addr, "POST", "/login", headers, Some(body)).await;
-        assert_eq!(
-            (reply.status, reply.json()),
-            (status, json!({ "msg": msg })),
-            "{body}"
-        );
-    }
+    common::assert_seed_login_checks(addr).await;
 
     // Routes are matched on method and path.
     let reply = common::send(addr, "GET", "/login", &[], None).await;

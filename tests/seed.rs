@@ -68,47 +68,5 @@ async fn the_seed_curl_session_answers_as_the_seed_says() {
 async fn the_login_checks_answer_as_the_seed_does() {
     basic::install_manager().unwrap();
     let addr = common::serve(basic::app()).await;
-    let json = [("Content-Type", "application/json")];
-    type Case<'a> = (&'a [(&'a str, &'a str)], &'a str, u16, &'a str);
-    let cases: [Case<'_>; 6] = [
-        (
-            &[("Content-Type", "text/plain")],
-            "username=test",
-            400,
-            "Missing JSON in request",
-        ),
-        (&json, "{}", 400, "Missing username parameter"),
-        (
-            &json,
-            r#"{"username":"test"}"#,
-            400,
-            "Missing password parameter",
-        ),
-        (
-            &json,
-            r#"{"username":"","password":"x"}"#,
-            400,
-            "Missing username parameter",
-        ),
-        (
-            &json,
-            r#"{"username":"test","password":"nope"}"#,
-            401,
-            "Bad username or password",
-        ),
-        (
-            &json,
-            r#"{"username":"eve","password":"test"}"#,
-            401,
-            "Bad username or password",
-        ),
-    ];
-    for (headers, body, status, msg) in cases {
-        let reply = common::send(addr, "POST", "/login", headers, Some(body)).await;
-        assert_eq!(
-            (reply.status, reply.json()),
-            (status, json!({ "msg": msg })),
-            "{body}"
-        );
-    }
+    common::assert_seed_login_checks(addr).await;
 }

@@ -71,3 +71,47 @@ pub async fn send(
         body,
     }
 }
+
+/// The seed's `POST /login` checks and their answers: (headers, body, status, message).
+pub async fn assert_seed_login_checks(addr: SocketAddr) {
+    let json = [("Content-Type", "application/json")];
+    let text = [("Content-Type", "text/plain")];
+    type Case<'a> = (&'a [(&'a str, &'a str)], &'a str, u16, &'a str);
+    let cases: [Case<'_>; 7] = [
+        (&text, "username=test", 400, "Missing JSON in request"),
+        (&json, "not json", 400, "Missing JSON in request"),
+        (&json, "{}", 400, "Missing username parameter"),
+        (
+            &json,
+            r#"{"username":"test"}"#,
+            400,
+            "Missing password parameter",
+        ),
+        (
+            &json,
+            r#"{"username":"","password":"x"}"#,
+            400,
+            "Missing username parameter",
+        ),
+        (
+            &json,
+            r#"{"username":"test","password":"nope"}"#,
+            401,
+            "Bad username or password",
+        ),
+        (
+            &json,
+            r#"{"username":"eve","password":"test"}"#,
+            401,
+            "Bad username or password",
+        ),
+    ];
+    for (headers, body, status, msg) in cases {
+        let reply = send(addr, "POST", "/login", headers, Some(body)).await;
+        assert_eq!(
+            (reply.status, reply.json()),
+            (status, serde_json::json!({ "msg": msg })),
+            "{body}"
+        );
+    }
+}
