@@ -30,7 +30,7 @@ pub fn app() -> Router {
 /// Provides a method to create access tokens. `create_access_token` makes the token; it is
 /// returned to the caller however you choose.
 async fn login(headers: HeaderMap, body: Bytes) -> Response {
-    if !is_json(&headers) {
+    if !jwt_extended::is_json(&headers) {
         return message(StatusCode::BAD_REQUEST, "Missing JSON in request");
     }
     let Ok(Value::Object(body)) = serde_json::from_slice::<Value>(&body) else {
@@ -71,22 +71,6 @@ async fn protected(req: Request) -> Response {
         Json(json!({ "logged_in_as": current_user })),
     )
         .into_response()
-}
-
-fn is_json(headers: &HeaderMap) -> bool {
-    headers
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .map(|v| {
-            v.split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_ascii_lowercase()
-        })
-        .is_some_and(|m| {
-            m == "application/json" || (m.starts_with("application/") && m.ends_with("+json"))
-        })
 }
 
 fn message(status: StatusCode, msg: &str) -> Response {

@@ -16,7 +16,7 @@ use std::convert::Infallible;
 
 use bytes::Bytes;
 use http::header::{HeaderValue, CONTENT_TYPE};
-use http::{HeaderMap, Method, Request, Response, StatusCode};
+use http::{Method, Request, Response, StatusCode};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
@@ -58,7 +58,7 @@ async fn route(req: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infallib
 /// Provides a method to create access tokens. `create_access_token` makes the token; it is
 /// returned to the caller however you choose.
 async fn login(req: Request<Incoming>) -> Response<Full<Bytes>> {
-    if !is_json(req.headers()) {
+    if !jwt_extended::is_json(req.headers()) {
         return message(StatusCode::BAD_REQUEST, "Missing JSON in request");
     }
     let body = match Limited::new(req.into_body(), BODY_LIMIT).collect().await {
@@ -97,22 +97,6 @@ async fn protected(req: &Request<Incoming>) -> Response<Full<Bytes>> {
     // Access the identity of the current user with get_jwt_identity.
     let current_user = get_jwt_identity();
     json_response(StatusCode::OK, &json!({ "logged_in_as": current_user }))
-}
-
-fn is_json(headers: &HeaderMap) -> bool {
-    headers
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(|v| {
-            v.split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_ascii_lowercase()
-        })
-        .is_some_and(|m| {
-            m == "application/json" || (m.starts_with("application/") && m.ends_with("+json"))
-        })
 }
 
 fn json_response(status: StatusCode, body: &Value) -> Response<Full<Bytes>> {

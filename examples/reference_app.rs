@@ -120,29 +120,13 @@ fn message(status: StatusCode, msg: &str) -> Response {
     reply(status, json!({ "msg": msg }))
 }
 
-fn is_json(headers: &HeaderMap) -> bool {
-    headers
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .map(|v| {
-            v.split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_ascii_lowercase()
-        })
-        .is_some_and(|m| {
-            m == "application/json" || (m.starts_with("application/") && m.ends_with("+json"))
-        })
-}
-
 /// The seed's login checks: the username, or the status and message to answer with.
 fn check_credentials(
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<String, (StatusCode, &'static str)> {
     let missing_json = (StatusCode::BAD_REQUEST, "Missing JSON in request");
-    if !is_json(headers) {
+    if !jwt_extended::is_json(headers) {
         return Err(missing_json);
     }
     let Ok(Value::Object(body)) = serde_json::from_slice::<Value>(body) else {

@@ -57,6 +57,7 @@ pub use context::{
 pub use create::{TokenBuilder, TokenType};
 pub use error::{ConfigError, JwtError};
 pub use expiry::{Expiry, Freshness};
+pub use extract::is_json;
 pub use identity::Identity;
 pub use location::{TokenLocation, UnknownLocation};
 pub use manager::{JwtManager, JwtManagerBuilder};

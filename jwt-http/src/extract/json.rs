@@ -41,8 +41,16 @@ pub(super) fn token_from_json<'r, R: TokenRequest + ?Sized>(
     }
 }
 
-/// Flask's `request.is_json`: `application/json` or `application/*+json`, parameters allowed.
-pub(crate) fn is_json(headers: &http::HeaderMap) -> bool {
+/// Flask's `request.is_json`: whether the `Content-Type` is `application/json` or
+/// `application/*+json` (case-insensitive, parameters allowed). The JSON token location and
+/// [`buffer_json_body`](crate::buffer_json_body) use it; handlers can too.
+///
+/// ```
+/// let mut headers = http::HeaderMap::new();
+/// headers.insert("content-type", "application/vnd.api+json; charset=utf-8".parse().unwrap());
+/// assert!(jwt_http::is_json(&headers));
+/// ```
+pub fn is_json(headers: &http::HeaderMap) -> bool {
     let Some(value) = headers.get(http::header::CONTENT_TYPE) else {
         return false;
     };

@@ -3,7 +3,7 @@
 mod cookie;
 mod header;
 mod json;
-pub(crate) use json::is_json;
+pub use json::is_json;
 mod query;
 
 use std::borrow::Cow;
