@@ -9,21 +9,24 @@
 //!   overwritten ("fast key erasure", as in the Linux kernel and OpenBSD's arc4random), so a
 //!   later memory disclosure does not reveal bytes already handed out. Bytes are zeroed as they
 //!   are handed out, for the same reason.
-//! - **Fork safety:** the process id is recorded at seeding and compared on every draw. A child
-//!   made by `fork` has another id, so it reseeds from the OS before its first output instead of
-//!   repeating its parent's stream. (A pid is only reused after its process has exited.)
+//! - **Fork safety:** the fork generation (the `fork` module) is recorded at seeding and compared
+//!   on every draw. It changes in a child made by `fork`, so the child reseeds from the OS before
+//!   its first output instead of repeating its parent's stream. On Linux and Android reading it
+//!   is a load from a `MADV_WIPEONFORK` page, which the kernel zeroes in a child; elsewhere (or
+//!   on kernels before 4.14) it is the process id, a system call per draw. (A pid is only reused
+//!   after its process has exited.)
 //! - **Threads:** each thread has its own state, so there is no lock; a thread whose
 //!   thread-locals are already destroyed draws straight from the OS.
 //!
 //! ChaCha20 was written out here (about 40 lines, checked against the RFC 8439 test vector
 //! below) rather than taken from `rand_chacha` or `chacha20`, which would bring `rand_core`,
-//! `ppv-lite86`/`cipher` and more into a crate whose dependencies are hmac, sha2, base64, serde
-//! and getrandom. Throughput is not the point (a draw is 32 bytes); one scalar refill of 256
+//! `ppv-lite86`/`cipher` and more into a crate whose dependencies are hmac, sha2, serde and
+//! getrandom. Throughput is not the point (a draw is 32 bytes); one scalar refill of 256
 //! bytes serves seven `create_access_token` calls.
 
 use std::cell::RefCell;
 
-use crate::Error;
+use crate::{fork, Error};
 
 /// Blocks computed per refill: one key (32 bytes) and 224 bytes of output.
 const BLOCKS: usize = 4;
@@ -75,7 +78,8 @@ struct Rng {
     /// Bytes of `buf` already handed out (and zeroed).
     used: usize,
     refills: u32,
-    pid: u32,
+    /// The fork generation ([`fork::generation`]) this state was seeded under.
+    generation: u64,
 }
 
 impl Rng {
@@ -85,13 +89,14 @@ impl Rng {
             buf: [0; OUTPUT],
             used: OUTPUT,
             refills: 0,
-            pid: 0,
+            generation: 0,
         };
         rng.reseed()?;
         Ok(rng)
     }
 
     fn reseed(&mut self) -> Result<(), Error> {
+        let generation = fork::generation();
         let mut seed = [0u8; 32];
         getrandom::fill(&mut seed).map_err(|_| Error::Random)?;
         for (word, bytes) in self.key.iter_mut().zip(seed.chunks_exact(4)) {
@@ -101,7 +106,7 @@ impl Rng {
         self.buf.fill(0);
         self.used = OUTPUT;
         self.refills = 0;
-        self.pid = std::process::id();
+        self.generation = generation;
         Ok(())
     }
 
@@ -121,7 +126,7 @@ impl Rng {
     }
 
     fn fill(&mut self, out: &mut [u8]) -> Result<(), Error> {
-        if self.pid != std::process::id() || self.refills >= RESEED_AFTER {
+        if self.generation != fork::generation() || self.refills >= RESEED_AFTER {
             self.reseed()?;
         }
         for chunk in out.chunks_mut(OUTPUT) {
@@ -213,23 +218,53 @@ mod tests {
         assert_ne!(here, there);
     }
 
-    #[test]
-    fn a_changed_pid_reseeds() {
-        let mut rng = Rng::seeded().unwrap();
-        let mut first = [0u8; 16];
-        rng.fill(&mut first).unwrap();
-        // What a forked child looks like: the parent's state under another pid.
-        let mut child_view = Rng {
+    /// A copy of `rng`'s state, as a child made by `fork` inherits it.
+    fn copy(rng: &Rng) -> Rng {
+        Rng {
             key: rng.key,
             buf: rng.buf,
             used: rng.used,
             refills: rng.refills,
-            pid: rng.pid.wrapping_add(1),
-        };
+            generation: rng.generation,
+        }
+    }
+
+    #[test]
+    fn a_changed_generation_reseeds() {
+        let _lock = fork::TEST_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+        let mut rng = Rng::seeded().unwrap();
+        let mut first = [0u8; 16];
+        rng.fill(&mut first).unwrap();
+        // Without a fork, a copy repeats the original: the check below is not vacuous.
         let (mut a, mut b) = ([0u8; 16], [0u8; 16]);
+        copy(&rng).fill(&mut a).unwrap();
+        copy(&rng).fill(&mut b).unwrap();
+        assert_eq!(a, b);
+        // What a forked child looks like: the parent's state under another generation.
+        let mut child_view = copy(&rng);
+        child_view.generation = rng.generation.wrapping_add(1);
         rng.fill(&mut a).unwrap();
         child_view.fill(&mut b).unwrap();
         assert_ne!(a, b, "the child must not repeat the parent's next bytes");
-        assert_eq!(child_view.pid, std::process::id());
+        assert_eq!(child_view.generation, fork::generation());
+    }
+
+    /// The parent's state, in a process whose marker the kernel zeroed, reseeds.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    #[test]
+    fn a_wiped_marker_reseeds() {
+        let _lock = fork::TEST_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+        let mut parent = Rng::seeded().unwrap();
+        let mut child = copy(&parent);
+        let mut first = [0u8; 16];
+        parent.fill(&mut first).unwrap();
+        fork::simulate_fork();
+        let (mut a, mut b) = ([0u8; 16], [0u8; 16]);
+        parent.fill(&mut a).unwrap();
+        child.fill(&mut b).unwrap();
+        assert_ne!(first, b, "the child must not repeat the parent's bytes");
+        assert_ne!(a, b);
+        assert_eq!(child.generation, fork::generation());
+        assert_ne!(child.generation, 0);
     }
 }

@@ -16,40 +16,66 @@ use crate::Error;
 pub fn uuid4() -> Result<String, Error> {
     let mut bytes = [0u8; 16];
     crate::random::fill(&mut bytes)?;
-    Ok(format_uuid4(bytes))
+    let mut out = [0u8; 36];
+    format_uuid4_into(bytes, &mut out);
+    bytes.fill(0);
+    ascii_string(&out)
 }
 
 /// Two random UUIDs from one draw: `jti` and `csrf` of a new token.
 pub fn uuid4_pair() -> Result<(String, String), Error> {
-    let mut bytes = [0u8; 32];
-    crate::random::fill(&mut bytes)?;
-    let mut first = [0u8; 16];
-    let mut second = [0u8; 16];
-    first.copy_from_slice(&bytes[..16]);
-    second.copy_from_slice(&bytes[16..]);
-    bytes.fill(0);
-    Ok((format_uuid4(first), format_uuid4(second)))
+    let mut out = [[0u8; 36]; 2];
+    uuid4_pair_into(&mut out)?;
+    Ok((ascii_string(&out[0])?, ascii_string(&out[1])?))
 }
 
-/// Sets the version and variant bits of 16 random bytes and formats them.
-pub(crate) fn format_uuid4(mut bytes: [u8; 16]) -> String {
+/// Two random UUIDs from one draw, as [`uuid4_pair`] makes them, written into `out` as ASCII
+/// without allocating.
+pub(crate) fn uuid4_pair_into(out: &mut [[u8; 36]; 2]) -> Result<(), Error> {
+    let mut bytes = [0u8; 32];
+    crate::random::fill(&mut bytes)?;
+    for (uuid, random) in out.iter_mut().zip(bytes.chunks_exact(16)) {
+        let mut half = [0u8; 16];
+        half.copy_from_slice(random);
+        format_uuid4_into(half, uuid);
+    }
+    bytes.fill(0);
+    Ok(())
+}
+
+/// Sets the version and variant bits of 16 random bytes and writes them to `out` in the
+/// lowercase hyphenated form that [`uuid4`] returns (36 ASCII bytes), without allocating.
+pub(crate) fn format_uuid4_into(mut bytes: [u8; 16], out: &mut [u8; 36]) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
+    /// Where each byte's two digits go: `8-4-4-4-12` digits with hyphens between.
+    const AT: [usize; 16] = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
     bytes[6] = (bytes[6] & 0x0f) | 0x40;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    let mut out = String::with_capacity(36);
-    for (i, b) in bytes.iter().enumerate() {
-        if matches!(i, 4 | 6 | 8 | 10) {
-            out.push('-');
-        }
-        out.push(HEX[usize::from(b >> 4)] as char);
-        out.push(HEX[usize::from(b & 0x0f)] as char);
+    for (b, at) in bytes.iter().zip(AT) {
+        out[at] = HEX[usize::from(b >> 4)];
+        out[at + 1] = HEX[usize::from(b & 0x0f)];
     }
-    out
+    for at in [8, 13, 18, 23] {
+        out[at] = b'-';
+    }
+}
+
+/// The text [`format_uuid4_into`] wrote, as a `String`. It is hex digits and hyphens, so the
+/// UTF-8 check cannot fail; the error is mapped rather than unwrapped so there is no panic path.
+/// (Copy, then check: faster than `str::from_utf8(..).to_owned()` or `from_utf8_lossy`.)
+fn ascii_string(ascii: &[u8; 36]) -> Result<String, Error> {
+    String::from_utf8(ascii.to_vec()).map_err(|_| Error::Random)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn format_uuid4(bytes: [u8; 16]) -> String {
+        let mut out = [0u8; 36];
+        format_uuid4_into(bytes, &mut out);
+        ascii_string(&out).unwrap()
+    }
 
     #[test]
     fn formats_like_python() {
@@ -64,7 +90,38 @@ mod tests {
     }
 
     #[test]
+    fn formats_every_nibble_in_place() {
+        let bytes = [
+            0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef, 0xfe, 0xdc, 0xba, 0x98, 0x76, 0x54,
+            0x32, 0x10,
+        ];
+        assert_eq!(format_uuid4(bytes), "01234567-89ab-4def-bedc-ba9876543210");
+        let mut out = [b'?'; 36];
+        format_uuid4_into(bytes, &mut out);
+        assert_eq!(&out, b"01234567-89ab-4def-bedc-ba9876543210");
+    }
+
+    #[test]
     fn ids_differ() {
         assert_ne!(uuid4().unwrap(), uuid4().unwrap());
+        let (jti, csrf) = uuid4_pair().unwrap();
+        assert_ne!(jti, csrf);
+    }
+
+    #[test]
+    fn pairs_are_version_4_uuids() {
+        let mut out = [[0u8; 36]; 2];
+        uuid4_pair_into(&mut out).unwrap();
+        assert_ne!(out[0], out[1]);
+        for uuid in out.iter().map(|u| std::str::from_utf8(u).unwrap()) {
+            let groups: Vec<&str> = uuid.split('-').collect();
+            let lengths: Vec<usize> = groups.iter().map(|g| g.len()).collect();
+            assert_eq!(lengths, [8, 4, 4, 4, 12], "{uuid}");
+            assert!(uuid
+                .bytes()
+                .all(|c| c == b'-' || c.is_ascii_digit() || (b'a'..=b'f').contains(&c)));
+            assert!(groups[2].starts_with('4'), "{uuid}");
+            assert!(matches!(&groups[3][..1], "8" | "9" | "a" | "b"), "{uuid}");
+        }
     }
 }
