@@ -46,6 +46,7 @@ mod clock;
 mod decode;
 mod encode;
 mod error;
+mod flat_json;
 mod fork;
 mod header;
 mod key;

@@ -114,6 +114,9 @@ pub(crate) fn parse_members(json: Vec<u8>) -> Result<Option<Parsed>, serde_json:
             return Err(de::Error::custom("invalid UTF-8"));
         }
     };
+    if let Some(members) = crate::flat_json::scan(&json) {
+        return Ok(Some(Parsed::new(json, members)));
+    }
     let bytes = json.as_bytes();
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let members = TopLevel { base: bytes }.deserialize(&mut de)?;
