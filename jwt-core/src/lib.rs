@@ -42,6 +42,7 @@
 mod algorithm;
 mod base64url;
 mod claims;
+mod claims_writer;
 mod clock;
 mod decode;
 mod encode;
@@ -59,6 +60,7 @@ mod validation;
 
 pub use algorithm::{Algorithm, UnknownAlgorithm};
 pub use claims::{Audience, Claims, Fresh};
+pub use claims_writer::ClaimsWriter;
 pub use clock::{Clock, FixedClock, SystemClock, UnixTime};
 pub use decode::{
     decode, decode_as, decode_at, decode_header_unverified, decode_unverified, verify_jws, Jws,

@@ -2,12 +2,11 @@
 
 use std::time::Duration;
 
-use jwt_core::Header;
-use serde::ser::{SerializeMap, Serializer};
+use jwt_core::{ClaimsWriter, Header};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::{AudienceClaim, Expiry, Freshness, JwtError, JwtManager};
+use crate::{Expiry, Freshness, JwtError, JwtManager};
 
 /// Whether a token is an access or a refresh token (the `type` claim).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -144,14 +143,6 @@ impl<'m> TokenBuilder<'m> {
         };
         let now = manager.now();
         let iat = now.secs();
-        let fresh = match (self.token_type, self.fresh) {
-            (TokenType::Refresh, _) | (_, Freshness::No) => Value::Bool(false),
-            (TokenType::Access, Freshness::Yes) => Value::Bool(true),
-            (TokenType::Access, Freshness::For(d)) => {
-                let until = ((now.as_secs_f64() + d.as_secs_f64()) * 1e6).round() / 1e6;
-                serde_json::Number::from_f64(until).map_or(Value::Bool(false), Value::Number)
-            }
-        };
         let expires = self.expires.unwrap_or(match self.token_type {
             TokenType::Access => config.access_token_expires,
             TokenType::Refresh => config.refresh_token_expires,
@@ -163,95 +154,158 @@ impl<'m> TokenBuilder<'m> {
                 Some(iat.saturating_add(i64::try_from(d.as_secs()).unwrap_or(i64::MAX)))
             }
         };
-        // `jti` and `csrf` from one draw of the userspace generator.
-        let (jti, csrf) = if config.cookie_csrf_protect {
-            let (jti, csrf) = jwt_core::uuid4_pair().map_err(JwtError::Create)?;
-            (jti, Some(csrf))
-        } else {
-            (jwt_core::uuid4().map_err(JwtError::Create)?, None)
-        };
-        let claims = FlaskClaims {
-            fresh,
-            iat,
-            jti,
-            token_type: self.token_type.as_str(),
-            identity_claim: &config.identity_claim,
-            identity,
-            nbf: config.encode_nbf.then_some(iat),
-            csrf,
-            aud: config.encode_audience.as_ref(),
-            iss: config.encode_issuer.as_deref(),
-            exp,
-            additional: &additional,
-        };
+
+        // flask-jwt-extended's claim layout and order: fresh, iat, jti, type, identity, nbf,
+        // csrf, aud, iss, exp, then the additional claims, which replace reserved claims in
+        // place. Written straight into the payload, `jti` and `csrf` from the generator.
+        let mut claims = ClaimsWriter::new();
+        let w = &mut claims;
+        put(w, &additional, "fresh", |w| {
+            match (self.token_type, self.fresh) {
+                (TokenType::Refresh, _) | (_, Freshness::No) => w.bool("fresh", false),
+                (TokenType::Access, Freshness::Yes) => w.bool("fresh", true),
+                (TokenType::Access, Freshness::For(d)) => {
+                    let until = ((now.as_secs_f64() + d.as_secs_f64()) * 1e6).round() / 1e6;
+                    match until.is_finite() {
+                        true => w.value("fresh", &until),
+                        false => w.bool("fresh", false),
+                    }
+                }
+            }
+        });
+        put(w, &additional, "iat", |w| w.int("iat", iat));
+        put(w, &additional, "jti", |w| w.uuid4("jti"));
+        put(w, &additional, "type", |w| {
+            w.str("type", self.token_type.as_str())
+        });
+        let identity_claim = config.identity_claim.as_str();
+        put(w, &additional, identity_claim, |w| match &identity {
+            Value::String(id) => w.str(identity_claim, id),
+            other => w.value(identity_claim, other),
+        });
+        if config.encode_nbf {
+            put(w, &additional, "nbf", |w| w.int("nbf", iat));
+        }
+        if config.cookie_csrf_protect {
+            put(w, &additional, "csrf", |w| w.uuid4("csrf"));
+        }
+        if let Some(aud) = &config.encode_audience {
+            put(w, &additional, "aud", |w| w.value("aud", aud));
+        }
+        if let Some(iss) = &config.encode_issuer {
+            put(w, &additional, "iss", |w| w.str("iss", iss));
+        }
+        if let Some(exp) = exp {
+            put(w, &additional, "exp", |w| w.int("exp", exp));
+        }
+        for (name, value) in &additional {
+            if !w.contains(name) {
+                w.value(name, value);
+            }
+        }
+
         let mut header = Header::new(manager.algorithm());
         for (name, value) in headers {
             header.insert(name, value).map_err(JwtError::Create)?;
         }
         let key = encode_key.as_ref().unwrap_or(manager.key());
-        jwt_core::encode(&header, &claims, key).map_err(JwtError::Create)
+        claims.sign(&header, key).map_err(JwtError::Create)
     }
 }
 
-/// flask-jwt-extended's claim layout and order: fresh, iat, jti, type, identity, nbf, csrf,
-/// aud, iss, exp, then the additional claims, which replace reserved claims in place.
-struct FlaskClaims<'a> {
-    fresh: Value,
-    iat: i64,
-    jti: String,
-    token_type: &'static str,
-    identity_claim: &'a str,
-    identity: Value,
-    nbf: Option<i64>,
-    csrf: Option<String>,
-    aud: Option<&'a AudienceClaim>,
-    iss: Option<&'a str>,
-    exp: Option<i64>,
-    additional: &'a Map<String, Value>,
+/// Writes a reserved claim, or the additional claim that replaces it.
+fn put<'w>(
+    w: &'w mut ClaimsWriter,
+    additional: &Map<String, Value>,
+    name: &str,
+    write: impl FnOnce(&'w mut ClaimsWriter) -> &'w mut ClaimsWriter,
+) {
+    match additional.get(name) {
+        Some(replacement) => {
+            w.value(name, replacement);
+        }
+        None => {
+            write(w);
+        }
+    }
 }
 
-impl Serialize for FlaskClaims<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        let mut written: [&str; 10] = [""; 10];
-        let mut n = 0;
-        macro_rules! entry {
-            ($name:expr, $value:expr) => {{
-                let name: &str = $name;
-                written[n] = name;
-                n += 1;
-                match self.additional.get(name) {
-                    Some(replacement) => map.serialize_entry(name, replacement)?,
-                    None => map.serialize_entry(name, $value)?,
-                }
-            }};
-        }
-        entry!("fresh", &self.fresh);
-        entry!("iat", &self.iat);
-        entry!("jti", &self.jti);
-        entry!("type", self.token_type);
-        entry!(self.identity_claim, &self.identity);
-        if let Some(nbf) = &self.nbf {
-            entry!("nbf", nbf);
-        }
-        if let Some(csrf) = &self.csrf {
-            entry!("csrf", csrf);
-        }
-        if let Some(aud) = self.aud {
-            entry!("aud", aud);
-        }
-        if let Some(iss) = self.iss {
-            entry!("iss", iss);
-        }
-        if let Some(exp) = &self.exp {
-            entry!("exp", exp);
-        }
-        let written = &written[..n];
-        for (name, value) in self.additional {
-            if !written.contains(&name.as_str()) {
-                map.serialize_entry(name, value)?;
-            }
-        }
-        map.end()
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jwt_core::{Algorithm, FixedClock, Key, Validation};
+
+    const SECRET: &str = "a long random secret, 32 bytes or more";
+
+    /// The payload text of a token made by `manager`, as signed.
+    fn payload(token: &str) -> String {
+        let key = Key::new(Algorithm::HS256, SECRET).unwrap();
+        let jws = jwt_core::verify_jws(token, &key, &Validation::new(Algorithm::HS256)).unwrap();
+        String::from_utf8(jws.payload).unwrap()
+    }
+
+    fn manager(f: impl FnOnce(&mut crate::JwtConfig)) -> JwtManager {
+        JwtManager::builder()
+            .secret_key(SECRET)
+            .clock(FixedClock::at(1_700_000_000))
+            .with(f)
+            .build()
+            .unwrap()
+    }
+
+    /// The 36 characters of the UUID after `"name":"` in `json`.
+    fn uuid_after<'a>(json: &'a str, name: &str) -> &'a str {
+        let at = json.find(&format!("\"{name}\":\"")).unwrap() + name.len() + 4;
+        &json[at..at + 36]
+    }
+
+    /// flask-jwt-extended's payload, byte for byte: member order, compact separators, the
+    /// uuids in place.
+    #[test]
+    fn access_token_payload_is_flask_layout() {
+        let m = manager(|_| {});
+        let json = payload(&m.access_token("test").create().unwrap());
+        let (jti, csrf) = (uuid_after(&json, "jti"), uuid_after(&json, "csrf"));
+        assert_ne!(jti, csrf);
+        assert_eq!(
+            json,
+            format!(
+                r#"{{"fresh":false,"iat":1700000000,"jti":"{jti}","type":"access","sub":"test","nbf":1700000000,"csrf":"{csrf}","exp":1700000900}}"#
+            )
+        );
+    }
+
+    #[test]
+    fn options_and_replacements_keep_flask_order() {
+        let m = manager(|c| {
+            c.encode_nbf = false;
+            c.cookie_csrf_protect = false;
+            c.encode_issuer = Some("me".into());
+            c.identity_claim = "identity".into();
+        });
+        let json = payload(
+            &m.access_token(serde_json::json!({"id": 7, "name": "jürgen"}))
+                .fresh(std::time::Duration::from_millis(1500))
+                .claim("type", "custom")
+                .claim("zz", 1)
+                .claim("aa", [true])
+                .create()
+                .unwrap(),
+        );
+        let jti = uuid_after(&json, "jti");
+        assert_eq!(
+            json,
+            format!(
+                r#"{{"fresh":1700000001.5,"iat":1700000000,"jti":"{jti}","type":"custom","identity":{{"id":7,"name":"j\u00fcrgen"}},"iss":"me","exp":1700000900,"aa":[true],"zz":1}}"#
+            )
+        );
+        let refresh = payload(&m.refresh_token("x").never_expires().create().unwrap());
+        let jti = uuid_after(&refresh, "jti");
+        assert_eq!(
+            refresh,
+            format!(
+                r#"{{"fresh":false,"iat":1700000000,"jti":"{jti}","type":"refresh","identity":"x","iss":"me"}}"#
+            )
+        );
     }
 }
