@@ -65,6 +65,18 @@ const KNOWN: [&str; 10] = [
 ];
 const ABSENT: u16 = u16::MAX;
 
+/// Positions in [`KNOWN`], for the typed accessors.
+pub(crate) const IAT: usize = 0;
+pub(crate) const NBF: usize = 1;
+pub(crate) const EXP: usize = 2;
+pub(crate) const ISS: usize = 3;
+pub(crate) const AUD: usize = 4;
+pub(crate) const SUB: usize = 5;
+pub(crate) const JTI: usize = 6;
+pub(crate) const TYPE: usize = 7;
+pub(crate) const FRESH: usize = 8;
+pub(crate) const CSRF: usize = 9;
+
 /// The position of `name` in [`KNOWN`].
 fn known_slot(name: &[u8]) -> Option<usize> {
     Some(match name {
@@ -140,20 +152,31 @@ impl Parsed {
     }
 
     fn lookup(&self, name: &str) -> Option<ClaimRef<'_>> {
-        let member = match known_slot(name.as_bytes()) {
+        match known_slot(name.as_bytes()) {
+            Some(slot) => self.known(slot),
+            None => self.scan(name).map(|member| self.claim(member)),
+        }
+    }
+
+    /// The claim at position `slot` of [`KNOWN`], without comparing names.
+    #[inline]
+    fn known(&self, slot: usize) -> Option<ClaimRef<'_>> {
+        let member = match self.known[slot] {
             // Names are distinct, so a known name absent from `known` is absent, unless it
             // sits beyond the range of `u16` positions.
-            Some(slot) => match self.known[slot] {
-                ABSENT if self.members.len() < usize::from(ABSENT) => return None,
-                ABSENT => self.scan(name)?,
-                i => self.members.get(usize::from(i))?,
-            },
-            None => self.scan(name)?,
+            ABSENT if self.members.len() < usize::from(ABSENT) => return None,
+            ABSENT => self.scan(KNOWN[slot])?,
+            i => self.members.get(usize::from(i))?,
         };
-        Some(match &member.value {
+        Some(self.claim(member))
+    }
+
+    #[inline]
+    fn claim<'a>(&'a self, member: &'a Member) -> ClaimRef<'a> {
+        match &member.value {
             Slot::Str(text) => ClaimRef::Str(text.resolve(&self.json)),
             Slot::Other(value) => ClaimRef::Other(value),
-        })
+        }
     }
 
     fn scan(&self, name: &str) -> Option<&Member> {
@@ -255,6 +278,15 @@ impl Claims {
         }
     }
 
+    /// One of [`KNOWN`] by position: what the typed accessors and the validation read.
+    #[inline]
+    pub(crate) fn known(&self, slot: usize) -> Option<ClaimRef<'_>> {
+        match &self.repr {
+            Repr::Map(_) => self.lookup(KNOWN[slot]),
+            Repr::Parsed(parsed) => parsed.known(slot),
+        }
+    }
+
     fn map(&self) -> &Map<String, Value> {
         match &self.repr {
             Repr::Map(members) => members,
@@ -305,36 +337,36 @@ impl Claims {
 
     /// `exp` as a NumericDate, when it is a number.
     pub fn exp(&self) -> Option<NumericDate> {
-        self.lookup("exp")?.numeric_date()
+        self.known(EXP)?.numeric_date()
     }
 
     /// `nbf` as a NumericDate, when it is a number.
     pub fn nbf(&self) -> Option<NumericDate> {
-        self.lookup("nbf")?.numeric_date()
+        self.known(NBF)?.numeric_date()
     }
 
     /// `iat` as a NumericDate, when it is a number.
     pub fn iat(&self) -> Option<NumericDate> {
-        self.lookup("iat")?.numeric_date()
+        self.known(IAT)?.numeric_date()
     }
 
     /// `sub`, when it is a string.
     pub fn sub(&self) -> Option<&str> {
-        self.string("sub")
+        self.known_string(SUB)
     }
 
     /// `iss`, when it is a string.
     pub fn iss(&self) -> Option<&str> {
-        self.string("iss")
+        self.known_string(ISS)
     }
 
     /// `jti`, when it is a string.
     pub fn jti(&self) -> Option<&str> {
-        self.string("jti")
+        self.known_string(JTI)
     }
 
-    fn string(&self, name: &str) -> Option<&str> {
-        match self.lookup(name)? {
+    fn known_string(&self, slot: usize) -> Option<&str> {
+        match self.known(slot)? {
             ClaimRef::Str(s) => Some(s),
             ClaimRef::Other(_) => None,
         }
@@ -342,7 +374,7 @@ impl Claims {
 
     /// `aud`, when it is a string or an array.
     pub fn aud(&self) -> Option<Audience<'_>> {
-        match self.lookup("aud")? {
+        match self.known(AUD)? {
             ClaimRef::Str(one) => Some(Audience::One(one)),
             ClaimRef::Other(Value::Array(many)) => Some(Audience::Many(many)),
             ClaimRef::Other(_) => None,
@@ -352,12 +384,12 @@ impl Claims {
     /// flask-jwt-extended's `type` claim; `"access"` when absent or not a string, as
     /// flask-jwt-extended's decoded-token defaults say.
     pub fn token_type(&self) -> &str {
-        self.string("type").unwrap_or("access")
+        self.known_string(TYPE).unwrap_or("access")
     }
 
     /// flask-jwt-extended's `fresh` claim: `false` when absent or of another JSON type.
     pub fn fresh(&self) -> Fresh {
-        match self.lookup("fresh") {
+        match self.known(FRESH) {
             Some(ClaimRef::Other(Value::Bool(b))) => Fresh::Bool(*b),
             Some(value) => value
                 .numeric_date()
@@ -369,7 +401,7 @@ impl Claims {
 
     /// flask-jwt-extended's `csrf` claim, when it is a string.
     pub fn csrf(&self) -> Option<&str> {
-        self.string("csrf")
+        self.known_string(CSRF)
     }
 
     /// Converts the claims into any type that implements `Deserialize`.

@@ -27,6 +27,7 @@ pub(crate) fn scan(json: &str) -> Option<Vec<Member>> {
     }
     at = skip_ws(b, at + 1);
     let mut members: Vec<Member> = Vec::with_capacity(12);
+    let mut seen: u64 = 0;
     if b.get(at) == Some(&b'}') {
         at += 1;
     } else {
@@ -46,10 +47,15 @@ pub(crate) fn scan(json: &str) -> Option<Vec<Member>> {
                 _ => return None,
             };
             let new = &b[name.clone()];
-            let repeated = members.iter().any(|m| match &m.name {
-                Text::Span(range) => same_bytes(&b[range.clone()], new),
-                Text::Owned(_) => true,
-            });
+            // Names are only compared when their (length, first byte, last byte) bit was
+            // already set: for the usual handful of distinct names, almost never.
+            let bit = name_bit(new);
+            let repeated = seen & bit != 0
+                && members.iter().any(|m| match &m.name {
+                    Text::Span(range) => same_bytes(&b[range.clone()], new),
+                    Text::Owned(_) => true,
+                });
+            seen |= bit;
             if repeated || members.len() == MAX_MEMBERS {
                 return None;
             }
@@ -69,6 +75,18 @@ pub(crate) fn scan(json: &str) -> Option<Vec<Member>> {
         }
     }
     (skip_ws(b, at) == b.len()).then_some(members)
+}
+
+/// One of 64 bits standing for a name: equal names have equal bits.
+#[inline]
+fn name_bit(name: &[u8]) -> u64 {
+    let (first, last) = (name.first().copied(), name.last().copied());
+    let mix = name
+        .len()
+        .wrapping_mul(31)
+        .wrapping_add(usize::from(first.unwrap_or(0)) * 7)
+        .wrapping_add(usize::from(last.unwrap_or(0)));
+    1 << (mix % 64)
 }
 
 /// The first position at or after `at` that is not JSON whitespace.

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use crate::claims::ClaimRef;
+use crate::claims::{self, ClaimRef};
 use crate::{Algorithm, Claims, Clock, Error, SystemClock, UnixTime};
 
 /// The default maximum token length: 16 KiB, well above what a cookie can carry.
@@ -107,26 +107,26 @@ impl Validation {
         let now = now.secs();
         let leeway = i64::try_from(self.leeway).unwrap_or(i64::MAX);
         let latest = now.saturating_add(leeway);
-        if let Some(iat) = claims.lookup("iat") {
+        if let Some(iat) = claims.known(claims::IAT) {
             let iat = time_claim(iat, Error::IssuedAtInvalid)?;
             if self.validate_iat && iat > latest {
                 return Err(Error::IssuedAtInFuture);
             }
         }
-        if let Some(nbf) = claims.lookup("nbf") {
+        if let Some(nbf) = claims.known(claims::NBF) {
             let nbf = time_claim(nbf, Error::NotBeforeInvalid)?;
             if self.validate_nbf && nbf > latest {
                 return Err(Error::NotYetValid);
             }
         }
-        if let Some(exp) = claims.lookup("exp") {
+        if let Some(exp) = claims.known(claims::EXP) {
             let exp = time_claim(exp, Error::ExpirationInvalid)?;
             if self.validate_exp && exp <= now.saturating_sub(leeway) {
                 return Err(Error::Expired);
             }
         }
         if let Some(issuers) = &self.issuer {
-            match claims.lookup("iss") {
+            match claims.known(claims::ISS) {
                 None => return Err(Error::IssuerMissing),
                 Some(ClaimRef::Str(iss)) => {
                     if !issuers.iter().any(|i| i == iss) {
@@ -136,12 +136,12 @@ impl Validation {
                 Some(ClaimRef::Other(_)) => return Err(Error::IssuerInvalid),
             }
         }
-        self.validate_audience(claims.lookup("aud"))?;
+        self.validate_audience(claims.known(claims::AUD))?;
         let not_string = |claim: ClaimRef<'_>| claim.as_str().is_none();
-        if self.verify_sub && claims.lookup("sub").is_some_and(not_string) {
+        if self.verify_sub && claims.known(claims::SUB).is_some_and(not_string) {
             return Err(Error::SubjectInvalid);
         }
-        if claims.lookup("jti").is_some_and(not_string) {
+        if claims.known(claims::JTI).is_some_and(not_string) {
             return Err(Error::JwtIdInvalid);
         }
         Ok(())

@@ -180,7 +180,7 @@ impl PendingVerification {
             Some(Hook::Sync(f)) => Some(f(&token.header, &token.claims)),
             Some(Hook::Async(f)) => Some(f(token.clone()).await),
         };
-        self.manager.context(token, location, user)
+        self.manager.into_context(token, location, user)
     }
 
     /// Runs the loaders synchronously; an async loader is an error
@@ -207,7 +207,7 @@ impl PendingVerification {
             Some(Hook::Sync(f)) => Some(f(&token.header, &token.claims)),
             _ => None,
         };
-        self.manager.context(token, location, user)
+        self.manager.into_context(token, location, user)
     }
 }
 
@@ -226,9 +226,10 @@ impl JwtManager {
         }
     }
 
-    /// The context for a checked token; `user` is the user lookup's answer, when one ran.
-    fn context(
-        &self,
+    /// The context for a checked token; `user` is the user lookup's answer, when one ran. Takes
+    /// the manager by value: the pending verification's handle moves into the context.
+    fn into_context(
+        self,
         token: Arc<TokenData<Claims>>,
         location: TokenLocation,
         user: Option<Option<User>>,
@@ -252,7 +253,7 @@ impl JwtManager {
             Some(token),
             Some(location),
             user,
-            self.clone(),
+            self,
         ))))
     }
 }
