@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use crate::claims::same_bytes;
 use crate::{encode::sign_json, py_json, Error, Header, Key};
 
 /// Writes a claims set one member at a time, in PyJWT's JSON (compact, non-ASCII escaped,
@@ -29,6 +30,8 @@ pub struct ClaimsWriter {
     json: Vec<u8>,
     /// Where each name written so far lies in `json` (between its quotes, escaped form).
     names: Vec<(u32, u32)>,
+    /// One bit per (length, last byte) of the names written: most new names skip the compare.
+    seen: u64,
     error: Option<Error>,
 }
 
@@ -46,6 +49,7 @@ impl ClaimsWriter {
         ClaimsWriter {
             json,
             names: Vec::with_capacity(12),
+            seen: 0,
             error: None,
         }
     }
@@ -140,10 +144,16 @@ impl ClaimsWriter {
         write_str(&mut self.json, name);
         let end = self.json.len() - 1;
         let written = &self.json[start..end];
-        let repeated = self
-            .names
-            .iter()
-            .any(|&(s, e)| self.json.get(s as usize..e as usize) == Some(written));
+        // Names are compared only when their (length, last byte) bit was already set.
+        let bit =
+            1u64 << ((written.len() * 7 + usize::from(written.last().copied().unwrap_or(0))) % 64);
+        let repeated = self.seen & bit != 0
+            && self.names.iter().any(|&(s, e)| {
+                self.json
+                    .get(s as usize..e as usize)
+                    .is_some_and(|name| same_bytes(name, written))
+            });
+        self.seen |= bit;
         match (u32::try_from(start), u32::try_from(end)) {
             (Ok(s), Ok(e)) if !repeated => self.names.push((s, e)),
             _ if repeated => self.fail(Error::Serialize(format!("claim {name:?} written twice"))),
