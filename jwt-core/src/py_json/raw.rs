@@ -1,0 +1,168 @@
+//! serde_json's private `Number`/`RawValue` structs, written as is.
+
+use super::*;
+
+/// The inner string of serde_json's private `Number`/`RawValue` structs, written as is; any
+/// other type is refused with serde_json's message for that struct.
+pub(super) struct RawEmitter<'a>(pub(super) &'a mut Vec<u8>, pub(super) State);
+
+impl RawEmitter<'_> {
+    fn refuse<T>(self) -> Result<T> {
+        Err(ser::Error::custom(if self.1 == State::RawNumber {
+            "invalid number"
+        } else {
+            "expected RawValue"
+        }))
+    }
+}
+
+impl ser::Serializer for RawEmitter<'_> {
+    type Ok = ();
+    type Error = Error;
+    type SerializeSeq = Impossible<(), Error>;
+    type SerializeTuple = Impossible<(), Error>;
+    type SerializeTupleStruct = Impossible<(), Error>;
+    type SerializeTupleVariant = Impossible<(), Error>;
+    type SerializeMap = Impossible<(), Error>;
+    type SerializeStruct = Impossible<(), Error>;
+    type SerializeStructVariant = Impossible<(), Error>;
+
+    fn serialize_str(self, value: &str) -> Result {
+        self.0.extend_from_slice(value.as_bytes());
+        Ok(())
+    }
+
+    fn serialize_bool(self, _: bool) -> Result {
+        self.refuse()
+    }
+
+    fn serialize_i8(self, _: i8) -> Result {
+        self.refuse()
+    }
+
+    fn serialize_i16(self, _: i16) -> Result {
+        self.refuse()
+    }
+
+    fn serialize_i32(self, _: i32) -> Result {
+        self.refuse()
+    }
+
+    fn serialize_i64(self, _: i64) -> Result {
+        self.refuse()
+    }
+
+    fn serialize_i128(self, _: i128) -> Result {
+        self.refuse()
+    }
+
+    fn serialize_u8(self, _: u8) -> Result {
+        self.refuse()
+    }
+
+    fn serialize_u16(self, _: u16) -> Result {
+        self.refuse()
+    }
+
+    fn serialize_u32(self, _: u32) -> Result {
+        self.refuse()
+    }
+
+    fn serialize_u64(self, _: u64) -> Result {
+        self.refuse()
+    }
+
+    fn serialize_u128(self, _: u128) -> Result {
+        self.refuse()
+    }
+
+    fn serialize_f32(self, _: f32) -> Result {
+        self.refuse()
+    }
+
+    fn serialize_f64(self, _: f64) -> Result {
+        self.refuse()
+    }
+
+    fn serialize_char(self, _: char) -> Result {
+        self.refuse()
+    }
+
+    fn serialize_bytes(self, _: &[u8]) -> Result {
+        self.refuse()
+    }
+
+    fn serialize_none(self) -> Result {
+        self.refuse()
+    }
+
+    fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result {
+        self.refuse()
+    }
+
+    fn serialize_unit(self) -> Result {
+        self.refuse()
+    }
+
+    fn serialize_unit_struct(self, _: &'static str) -> Result {
+        self.refuse()
+    }
+
+    fn serialize_unit_variant(self, _: &'static str, _: u32, _: &'static str) -> Result {
+        self.refuse()
+    }
+
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, _: &T) -> Result {
+        self.refuse()
+    }
+
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: &T,
+    ) -> Result {
+        self.refuse()
+    }
+
+    fn serialize_seq(self, _: Option<usize>) -> Result<Impossible<(), Error>> {
+        self.refuse()
+    }
+
+    fn serialize_tuple(self, _: usize) -> Result<Impossible<(), Error>> {
+        self.refuse()
+    }
+
+    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Impossible<(), Error>> {
+        self.refuse()
+    }
+
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Impossible<(), Error>> {
+        self.refuse()
+    }
+
+    fn serialize_map(self, _: Option<usize>) -> Result<Impossible<(), Error>> {
+        self.refuse()
+    }
+
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Impossible<(), Error>> {
+        self.refuse()
+    }
+
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Impossible<(), Error>> {
+        self.refuse()
+    }
+}
