@@ -57,7 +57,7 @@ impl ClaimsWriter {
     /// A string claim.
     pub fn str(&mut self, name: &str, value: &str) -> &mut Self {
         self.name(name);
-        write_str(&mut self.json, value);
+        py_json::write_str(&mut self.json, value);
         self
     }
 
@@ -106,11 +106,11 @@ impl ClaimsWriter {
     /// Whether a claim of this name has been written.
     pub fn contains(&self, name: &str) -> bool {
         let escaped;
-        let written: &[u8] = if is_plain(name) {
+        let written: &[u8] = if py_json::is_plain(name.as_bytes()) {
             name.as_bytes()
         } else {
             let mut quoted = Vec::with_capacity(name.len() + 8);
-            write_str(&mut quoted, name);
+            py_json::write_str(&mut quoted, name);
             escaped = quoted;
             &escaped[1..escaped.len() - 1]
         };
@@ -141,7 +141,7 @@ impl ClaimsWriter {
             self.json.push(b',');
         }
         let start = self.json.len() + 1;
-        write_str(&mut self.json, name);
+        py_json::write_str(&mut self.json, name);
         let end = self.json.len() - 1;
         let written = &self.json[start..end];
         // Names are compared only when their (length, last byte) bit was already set.
@@ -165,26 +165,6 @@ impl ClaimsWriter {
     fn fail(&mut self, error: Error) {
         self.error.get_or_insert(error);
     }
-}
-
-/// A JSON string as PyJWT writes it; printable ASCII without `"` or `\` is copied as is.
-fn write_str(out: &mut Vec<u8>, value: &str) {
-    if is_plain(value) {
-        out.reserve(value.len() + 2);
-        out.push(b'"');
-        out.extend_from_slice(value.as_bytes());
-        out.push(b'"');
-    } else {
-        // A `str` always serializes.
-        let _ = py_json::write(&mut *out, value);
-    }
-}
-
-/// Whether PyJWT writes `value` between quotes unchanged.
-fn is_plain(value: &str) -> bool {
-    value
-        .bytes()
-        .all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\')
 }
 
 #[cfg(test)]

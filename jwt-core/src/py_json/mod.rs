@@ -36,3 +36,5 @@ use map_key::*;
 use raw::*;
 use serializer::*;
 use string::*;
+
+pub(crate) use string::{is_plain, write_str};

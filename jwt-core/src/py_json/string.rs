@@ -2,7 +2,7 @@
 
 /// A JSON string, quoted and escaped as PyJWT writes it.
 #[inline(always)]
-pub(super) fn write_str(out: &mut Vec<u8>, value: &str) {
+pub(crate) fn write_str(out: &mut Vec<u8>, value: &str) {
     out.push(b'"');
     write_str_contents(out, value);
     out.push(b'"');
@@ -33,7 +33,7 @@ pub(super) const HIGHS: u64 = ONES * 0x80;
 /// The words are read whole from the string (a last one overlapping the one before it), never
 /// assembled in a stack buffer: a load from bytes just stored one by one stalls.
 #[inline(always)]
-pub(super) fn is_plain(bytes: &[u8]) -> bool {
+pub(crate) fn is_plain(bytes: &[u8]) -> bool {
     #[inline(always)]
     fn bad(w: u64) -> u64 {
         let not_control = w.wrapping_add(ONES * 0x60);
