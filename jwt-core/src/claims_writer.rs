@@ -1,5 +1,7 @@
 //! Writing a claims set member by member, then signing it.
 
+use std::fmt;
+
 use serde::Serialize;
 
 use crate::claims::same_bytes;
@@ -25,11 +27,16 @@ use crate::{encode::sign_json, py_json, Error, Header, Key};
 /// assert_eq!(data.claims.get("roles"), Some(&serde_json::json!(["reader", "writer"])));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone)]
 pub struct ClaimsWriter {
     json: Vec<u8>,
-    /// Where each name written so far lies in `json` (between its quotes, escaped form).
-    names: Vec<(u32, u32)>,
+    /// Where each name written so far lies in `json` (between its quotes, escaped form): the
+    /// first [`INLINE_NAMES`] here, without an allocation, the rest in `more_names`.
+    names: [(u32, u32); INLINE_NAMES],
+    name_count: usize,
+    more_names: Vec<(u32, u32)>,
+    /// The second half of the last 32-byte draw, for the next [`uuid4`](Self::uuid4) (zeroed
+    /// when used and on drop).
+    spare: Option<[u8; 16]>,
     /// One bit per (length, last byte) of the names written: most new names skip the compare.
     seen: u64,
     error: Option<Error>,
@@ -48,7 +55,10 @@ impl ClaimsWriter {
         json.push(b'{');
         ClaimsWriter {
             json,
-            names: Vec::with_capacity(12),
+            names: [(0, 0); INLINE_NAMES],
+            name_count: 0,
+            more_names: Vec::new(),
+            spare: None,
             seen: 0,
             error: None,
         }
@@ -81,13 +91,32 @@ impl ClaimsWriter {
     /// `csrf` value, written straight from the generator behind [`uuid4`](crate::uuid4).
     pub fn uuid4(&mut self, name: &str) -> &mut Self {
         self.name(name);
-        let mut bytes = [0u8; 16];
         let mut text = [0u8; 36];
-        match crate::random::fill(&mut bytes) {
-            Ok(()) => crate::uuid::format_uuid4_into(bytes, &mut text),
+        // One draw serves two uuids (`jti` and `csrf`).
+        let bytes = match self.spare.take() {
+            Some(bytes) => Ok(bytes),
+            None => {
+                let mut pair = [0u8; 32];
+                let drawn = crate::random::fill(&mut pair).map(|()| {
+                    let (first, second) = pair.split_at(16);
+                    let mut bytes = [0u8; 16];
+                    bytes.copy_from_slice(first);
+                    let mut spare = [0u8; 16];
+                    spare.copy_from_slice(second);
+                    self.spare = Some(spare);
+                    bytes
+                });
+                pair.fill(0);
+                drawn
+            }
+        };
+        match bytes {
+            Ok(mut bytes) => {
+                crate::uuid::format_uuid4_into(bytes, &mut text);
+                bytes.fill(0);
+            }
             Err(e) => self.fail(e),
         }
-        bytes.fill(0);
         self.json.push(b'"');
         self.json.extend_from_slice(&text);
         self.json.push(b'"');
@@ -114,8 +143,9 @@ impl ClaimsWriter {
             escaped = quoted;
             &escaped[1..escaped.len() - 1]
         };
-        self.names
+        self.names[..self.name_count]
             .iter()
+            .chain(&self.more_names)
             .any(|&(start, end)| self.json.get(start as usize..end as usize) == Some(written))
     }
 
@@ -129,7 +159,7 @@ impl ClaimsWriter {
     /// Signs the claims under `header` with `key`: the compact token, as
     /// [`encode`](crate::encode) would make it from the same members in the same order.
     pub fn sign(mut self, header: &Header, key: &Key) -> Result<String, Error> {
-        if let Some(error) = self.error {
+        if let Some(error) = self.error.take() {
             return Err(error);
         }
         self.json.push(b'}');
@@ -148,14 +178,23 @@ impl ClaimsWriter {
         let bit =
             1u64 << ((written.len() * 7 + usize::from(written.last().copied().unwrap_or(0))) % 64);
         let repeated = self.seen & bit != 0
-            && self.names.iter().any(|&(s, e)| {
-                self.json
-                    .get(s as usize..e as usize)
-                    .is_some_and(|name| same_bytes(name, written))
-            });
+            && self.names[..self.name_count]
+                .iter()
+                .chain(&self.more_names)
+                .any(|&(s, e)| {
+                    self.json
+                        .get(s as usize..e as usize)
+                        .is_some_and(|name| same_bytes(name, written))
+                });
         self.seen |= bit;
         match (u32::try_from(start), u32::try_from(end)) {
-            (Ok(s), Ok(e)) if !repeated => self.names.push((s, e)),
+            (Ok(s), Ok(e)) if !repeated => match self.names.get_mut(self.name_count) {
+                Some(slot) => {
+                    *slot = (s, e);
+                    self.name_count += 1;
+                }
+                None => self.more_names.push((s, e)),
+            },
             _ if repeated => self.fail(Error::Serialize(format!("claim {name:?} written twice"))),
             _ => self.fail(Error::Serialize("claims set too large".into())),
         }
@@ -166,6 +205,42 @@ impl ClaimsWriter {
         self.error.get_or_insert(error);
     }
 }
+
+/// A clone never shares the spare random bytes: two writers must not write the same uuid.
+impl Clone for ClaimsWriter {
+    fn clone(&self) -> Self {
+        ClaimsWriter {
+            json: self.json.clone(),
+            names: self.names,
+            name_count: self.name_count,
+            more_names: self.more_names.clone(),
+            spare: None,
+            seen: self.seen,
+            error: self.error.clone(),
+        }
+    }
+}
+
+/// Shows the JSON written so far, never the spare random bytes.
+impl fmt::Debug for ClaimsWriter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClaimsWriter")
+            .field("json", &String::from_utf8_lossy(&self.json))
+            .field("error", &self.error)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Drop for ClaimsWriter {
+    fn drop(&mut self) {
+        if let Some(spare) = &mut self.spare {
+            spare.fill(0);
+        }
+    }
+}
+
+/// Names tracked without an allocation: more than any flask-jwt-extended token has.
+const INLINE_NAMES: usize = 16;
 
 #[cfg(test)]
 mod tests {
@@ -243,6 +318,22 @@ mod tests {
         }
     }
 
+    /// A writer cloned between the two uuids of one draw must not give both clones the same
+    /// second uuid; its `Debug` shows no random bytes.
+    #[test]
+    fn clones_do_not_share_the_spare_draw() {
+        let mut w = ClaimsWriter::new();
+        w.uuid4("jti");
+        assert!(w.spare.is_some());
+        assert!(!format!("{w:?}").contains("spare"));
+        let mut twin = w.clone();
+        w.uuid4("csrf");
+        twin.uuid4("csrf");
+        let (a, b) = (w.json(), twin.json());
+        assert_eq!(a[..a.len() - 38], b[..b.len() - 38], "same jti");
+        assert_ne!(a, b, "the clone drew its own csrf");
+    }
+
     #[test]
     fn empty_and_header_members() {
         let mut header = Header::new(Algorithm::HS256);
@@ -268,6 +359,16 @@ mod tests {
         let mut w = ClaimsWriter::new();
         w.str("é", "a").str("é", "b");
         assert!(w.sign(&Header::new(Algorithm::HS256), &key()).is_err());
+        // Past the inline names too, repeating an early one and a late one.
+        for repeat in ["k3", "k20"] {
+            let mut w = ClaimsWriter::new();
+            for i in 0..INLINE_NAMES + 8 {
+                w.int(&format!("k{i}"), i as i64);
+            }
+            assert!(w.contains("k20") && w.contains("k0") && !w.contains("k99"));
+            w.str(repeat, "again");
+            assert!(w.sign(&Header::new(Algorithm::HS256), &key()).is_err(), "{repeat}");
+        }
     }
 
     #[test]

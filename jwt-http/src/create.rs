@@ -130,12 +130,16 @@ impl<'m> TokenBuilder<'m> {
             Some(load) => load(&given),
             None => Map::new(),
         };
-        additional.extend(self.claims);
+        if !self.claims.is_empty() {
+            additional.extend(self.claims);
+        }
         let mut headers = match &callbacks.additional_headers {
             Some(load) => load(&given),
             None => Map::new(),
         };
-        headers.extend(self.headers);
+        if !self.headers.is_empty() {
+            headers.extend(self.headers);
+        }
         let encode_key = callbacks.encode_key.as_ref().map(|load| load(&given));
         let identity = match &callbacks.user_identity {
             Some(load) => load(&given),
