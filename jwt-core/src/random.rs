@@ -49,57 +49,7 @@ fn quarter(s: &mut [u32; 16], a: usize, b: usize, c: usize, d: usize) {
     s[b] = (s[b] ^ s[c]).rotate_left(7);
 }
 
-/// [`BLOCKS`] consecutive ChaCha20 blocks (counters `0..BLOCKS`) at once, serialized
-/// little-endian into `out`: the same as [`chacha20_block`] for each counter, with every state
-/// word held as one lane per block so that the compiler can run the four blocks' quarter rounds
-/// side by side in vector registers.
-fn chacha20_blocks(key: &[u32; 8], nonce: &[u32; 3], out: &mut [u8; BLOCKS * 64]) {
-    type Lanes = [u32; BLOCKS];
-    let mut input: [Lanes; 16] = [[0; BLOCKS]; 16];
-    for (word, value) in input
-        .iter_mut()
-        .zip(SIGMA.iter().chain(key).chain([&0]).chain(nonce))
-    {
-        *word = [*value; BLOCKS];
-    }
-    for (lane, counter) in input[12].iter_mut().zip(0u32..) {
-        *lane = counter;
-    }
-    #[inline(always)]
-    fn quarter4(s: &mut [Lanes; 16], a: usize, b: usize, c: usize, d: usize) {
-        #[inline(always)]
-        fn step(s: &mut [Lanes; 16], x: usize, y: usize, z: usize, r: u32) {
-            for l in 0..BLOCKS {
-                s[x][l] = s[x][l].wrapping_add(s[y][l]);
-                s[z][l] = (s[z][l] ^ s[x][l]).rotate_left(r);
-            }
-        }
-        step(s, a, b, d, 16);
-        step(s, c, d, b, 12);
-        step(s, a, b, d, 8);
-        step(s, c, d, b, 7);
-    }
-    let mut s = input;
-    for _ in 0..10 {
-        quarter4(&mut s, 0, 4, 8, 12);
-        quarter4(&mut s, 1, 5, 9, 13);
-        quarter4(&mut s, 2, 6, 10, 14);
-        quarter4(&mut s, 3, 7, 11, 15);
-        quarter4(&mut s, 0, 5, 10, 15);
-        quarter4(&mut s, 1, 6, 11, 12);
-        quarter4(&mut s, 2, 7, 8, 13);
-        quarter4(&mut s, 3, 4, 9, 14);
-    }
-    for (block, lane) in out.chunks_exact_mut(64).zip(0..BLOCKS) {
-        for (chunk, (word, start)) in block.chunks_exact_mut(4).zip(s.iter().zip(&input)) {
-            chunk.copy_from_slice(&word[lane].wrapping_add(start[lane]).to_le_bytes());
-        }
-    }
-}
-
-/// The ChaCha20 block function (RFC 8439 §2.3.1), serialized little-endian into `out`: the
-/// reference [`chacha20_blocks`] is tested against.
-#[cfg(test)]
+/// The ChaCha20 block function (RFC 8439 §2.3.1), serialized little-endian into `out`.
 fn chacha20_block(key: &[u32; 8], counter: u32, nonce: &[u32; 3], out: &mut [u8]) {
     let mut input = [0u32; 16];
     input[..4].copy_from_slice(&SIGMA);
@@ -162,7 +112,9 @@ impl Rng {
 
     fn refill(&mut self) {
         let mut blocks = [0u8; BLOCKS * 64];
-        chacha20_blocks(&self.key, &[0; 3], &mut blocks);
+        for (i, block) in blocks.chunks_exact_mut(64).enumerate() {
+            chacha20_block(&self.key, i as u32, &[0; 3], block);
+        }
         // Fast key erasure: the first 32 bytes replace the key that made them.
         for (word, bytes) in self.key.iter_mut().zip(blocks[..32].chunks_exact(4)) {
             *word = u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]);
@@ -239,23 +191,6 @@ mod tests {
             0xcb, 0xd0, 0x83, 0xe8, 0xa2, 0x50, 0x3c, 0x4e,
         ];
         assert_eq!(out, expected);
-    }
-
-    /// The four-lane function gives the four blocks the one-block function gives.
-    #[test]
-    fn four_lanes_are_four_blocks() {
-        for seed in 0u32..20 {
-            let key: [u32; 8] =
-                std::array::from_fn(|i| seed.wrapping_mul(0x9e37_79b9) ^ (i as u32 * 0x0101_0101));
-            let nonce = [seed, !seed, seed << 3];
-            let mut lanes = [0u8; BLOCKS * 64];
-            chacha20_blocks(&key, &nonce, &mut lanes);
-            for (counter, block) in lanes.chunks_exact(64).enumerate() {
-                let mut one = [0u8; 64];
-                chacha20_block(&key, counter as u32, &nonce, &mut one);
-                assert_eq!(block, one, "seed {seed}, block {counter}");
-            }
-        }
     }
 
     #[test]
