@@ -209,8 +209,10 @@ impl<'m> TokenBuilder<'m> {
         }
 
         let mut header = Header::new(manager.algorithm());
-        for (name, value) in headers {
-            header.insert(name, value).map_err(JwtError::Create)?;
+        if !headers.is_empty() {
+            for (name, value) in headers {
+                header.insert(name, value).map_err(JwtError::Create)?;
+            }
         }
         let key = encode_key.as_ref().unwrap_or(manager.key());
         claims.sign(&header, key).map_err(JwtError::Create)
