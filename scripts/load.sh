@@ -6,6 +6,11 @@
 #   scripts/load.sh                       # wrk (apt-get install wrk); ~2 min
 #   DURATION=10 ROUNDS=5 CONNS=64 scripts/load.sh
 #   FLASK=0 scripts/load.sh               # skip the Flask twin
+#   PIN=0 scripts/load.sh                 # do not pin server and wrk to separate cores
+#
+# By default (PIN=1, on 2+ cores) the server runs on core 0 with one tokio worker and wrk on
+# core 1 (taskset), so the two never compete for a core and requests/s is the server's own
+# per-request cost; unpinned, wrk and the server share both cores and rounds scatter by ±25 %.
 #
 # Needs: wrk; for the twin, python3 with `pip install 'flask-jwt-extended==4.7.*' gunicorn`.
 # Rounds alternate protected/unprotected so both meet the same background load. Only 127.0.0.1
@@ -21,10 +26,16 @@ THREADS="${THREADS:-1}"
 ROUNDS="${ROUNDS:-3}"
 FLASK="${FLASK:-1}"
 FLASK_WORKERS="${FLASK_WORKERS:-2}"
+PIN="${PIN:-1}"
 TWIN="${FLASK_TWIN:-../shared/conformance/flask_twin.py}"
 target="${CARGO_TARGET_DIR:-target}"
 
 command -v wrk >/dev/null || { echo "wrk not found: apt-get install wrk" >&2; exit 1; }
+server_cmd=(); wrk_cmd=(wrk)
+if [[ "$PIN" == 1 && $(nproc) -ge 2 ]] && command -v taskset >/dev/null; then
+    server_cmd=(env TOKIO_WORKER_THREADS=1 taskset -c 0)
+    wrk_cmd=(taskset -c 1 wrk)
+fi
 
 pids=()
 cleanup() { for p in "${pids[@]:-}"; do [[ -n "$p" ]] && kill "$p" 2>/dev/null || true; done; }
@@ -62,7 +73,7 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 rps() {
     local out before after requests
     before=$(cpu_ticks "$server")
-    out=$(wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" "$@")
+    out=$("${wrk_cmd[@]}" -t"$THREADS" -c"$CONNS" -d"${DURATION}s" "$@")
     after=$(cpu_ticks "$server")
     if grep -q "Non-2xx" <<<"$out"; then
         echo "non-2xx answers: $out" >&2
@@ -79,7 +90,7 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 cargo build --release --example basic_bench 2>&1 | tail -1
 free_port "$PORT"
-PORT="$PORT" "$target/release/examples/basic_bench" 2>/dev/null &
+PORT="$PORT" "${server_cmd[@]}" "$target/release/examples/basic_bench" 2>/dev/null &
 server=$!
 pids+=("$server")
 wait_port "$PORT"
@@ -88,13 +99,14 @@ token=$(login "$PORT")
 [[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/protected") == 401 ]]
 [[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/unprotected") == 200 ]]
 
-echo "wrk -t$THREADS -c$CONNS -d${DURATION}s, $ROUNDS rounds, alternating"
-prot=(); unprot=(); prot_cpu=(); unprot_cpu=()
+echo "wrk -t$THREADS -c$CONNS -d${DURATION}s, $ROUNDS rounds, alternating; pinned: $([[ ${#server_cmd[@]} -gt 0 ]] && echo "server on core 0 (1 tokio worker), wrk on core 1" || echo no)"
+prot=(); unprot=(); prot_cpu=(); unprot_cpu=(); losses=()
 for r in $(seq 1 "$ROUNDS"); do
     read -r p pc < <(rps -H "Authorization: Bearer $token" "http://127.0.0.1:$PORT/protected")
     # The same request, Authorization header included, so that only the verification differs.
     read -r u uc < <(rps -H "Authorization: Bearer $token" "http://127.0.0.1:$PORT/unprotected")
     prot+=("$p"); unprot+=("$u"); prot_cpu+=("$pc"); unprot_cpu+=("$uc")
+    losses+=("$(python3 -c "print(f'{(1 - $p / $u) * 100:.2f}')")")
     echo "  round $r: /protected $p req/s ($pc µs CPU/req), /unprotected $u req/s ($uc µs CPU/req)"
 done
 p_med=$(printf '%s\n' "${prot[@]}" | median)
@@ -102,6 +114,7 @@ u_med=$(printf '%s\n' "${unprot[@]}" | median)
 pc_med=$(printf '%s\n' "${prot_cpu[@]}" | median)
 uc_med=$(printf '%s\n' "${unprot_cpu[@]}" | median)
 loss=$(python3 -c "print(f'{(1 - $p_med / $u_med) * 100:.1f}')")
+round_loss=$(printf '%s\n' "${losses[@]}" | median)
 cpu_loss=$(python3 -c "print(f'{(1 - $uc_med / $pc_med) * 100:.1f}')")
 echo
 echo "| server | route | requests/s (median of $ROUNDS) | server CPU µs/request (median) |"
@@ -127,5 +140,5 @@ if [[ "$FLASK" == 1 ]]; then
     fi
 fi
 echo
-echo "protection costs $loss % of requests/s, $cpu_loss % by server CPU per request (goal: <= 10 %)"
+echo "protection costs $loss % of requests/s (medians), $round_loss % (median of the rounds' own losses), $cpu_loss % by server CPU per request (goal: <= 10 %)"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
