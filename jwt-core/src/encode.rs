@@ -1,5 +1,7 @@
 //! Signing tokens.
 
+use std::cell::RefCell;
+
 use serde::Serialize;
 
 use crate::{base64url, py_json, Error, Header, Key};
@@ -25,14 +27,45 @@ pub fn encode<C: Serialize + ?Sized>(
     if !key.supports(header.alg()) {
         return Err(Error::KeyAlgorithmMismatch);
     }
-    // serde_json writes in many small pieces, which a `Vec` takes fastest (measured: a stack
-    // buffer behind `io::Write for &mut [u8]` was slower than this one allocation).
-    let mut json = Vec::with_capacity(256);
-    py_json::write(&mut json, claims).map_err(|e| Error::Serialize(e.to_string()))?;
-    if json.first() != Some(&b'{') {
-        return Err(Error::Serialize("the claims must be a JSON object".into()));
+    with_scratch(|json| {
+        py_json::write(json, claims).map_err(|e| Error::Serialize(e.to_string()))?;
+        if json.first() != Some(&b'{') {
+            return Err(Error::Serialize("the claims must be a JSON object".into()));
+        }
+        sign_json(header, json, key)
+    })
+}
+
+/// Scratch buffers above this size are not kept for the next token.
+const SCRATCH_KEPT: usize = 4096;
+
+thread_local! {
+    /// This thread's buffer for the claims JSON of the token being encoded, so that encoding
+    /// allocates the token and nothing else.
+    static SCRATCH: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Runs `f` on an empty buffer: this thread's scratch buffer, taken out for the call and put
+/// back zeroed (the claims may hold a CSRF value); a new one when it is out already (a nested
+/// call) or the thread-local is gone.
+fn with_scratch<R>(f: impl FnOnce(&mut Vec<u8>) -> R) -> R {
+    let mut buffer = SCRATCH
+        .try_with(|cell| cell.try_borrow_mut().map(|mut b| std::mem::take(&mut *b)))
+        .ok()
+        .and_then(Result::ok)
+        .unwrap_or_default();
+    buffer.clear();
+    buffer.reserve(256);
+    let result = f(&mut buffer);
+    buffer.fill(0);
+    if buffer.capacity() <= SCRATCH_KEPT {
+        let _ = SCRATCH.try_with(|cell| {
+            if let Ok(mut slot) = cell.try_borrow_mut() {
+                *slot = buffer;
+            }
+        });
     }
-    sign_json(header, &json, key)
+    result
 }
 
 /// The compact token for a payload that is already JSON text: header segment, payload and
@@ -95,6 +128,40 @@ mod tests {
         let bad_key = std::collections::BTreeMap::from([((1, 2), 3)]);
         let err = encode(&Header::new(Algorithm::HS256), &bad_key, &key);
         assert!(matches!(err, Err(Error::Serialize(_))));
+    }
+
+    /// The scratch buffer is zeroed after use, and an encode inside an encode (a `Serialize`
+    /// impl that signs a token) gets a buffer of its own.
+    #[test]
+    fn scratch_is_zeroed_and_nesting_works() {
+        struct Nested(Key);
+        impl Serialize for Nested {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeMap;
+                let inner = encode(
+                    &Header::new(Algorithm::HS256),
+                    &serde_json::json!({"in": 1}),
+                    &self.0,
+                )
+                .map_err(serde::ser::Error::custom)?;
+                let mut map = s.serialize_map(Some(1))?;
+                map.serialize_entry("inner", &inner)?;
+                map.end()
+            }
+        }
+        let key = Key::new(Algorithm::HS256, [7u8; 32]).unwrap();
+        let token = encode(&Header::new(Algorithm::HS256), &Nested(key.clone()), &key).unwrap();
+        let claims = crate::decode(&token, &key, &crate::Validation::new(Algorithm::HS256))
+            .unwrap()
+            .claims;
+        let inner = claims.get("inner").and_then(|v| v.as_str()).unwrap();
+        let inner = crate::decode(inner, &key, &crate::Validation::new(Algorithm::HS256)).unwrap();
+        assert_eq!(inner.claims.get("in"), Some(&serde_json::json!(1)));
+        SCRATCH.with(|cell| {
+            let buffer = cell.borrow();
+            assert!(buffer.capacity() > 0, "the buffer is kept");
+            assert!(buffer.iter().all(|b| *b == 0));
+        });
     }
 
     #[test]
