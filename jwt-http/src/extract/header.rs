@@ -108,17 +108,18 @@ fn has_space_or_comma(s: &[u8]) -> bool {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
     // Exact "some byte is below n" and "some byte is zero" tests (n <= 128).
-    let below = |x: u64, n: u8| x.wrapping_sub(ONES * u64::from(n)) & !x & HIGHS != 0;
+    let below = |x: u64, n: u8| x.wrapping_sub(ONES * u64::from(n)) & !x & HIGHS;
+    // The flags of every word are OR-ed and looked at once: no branch per word (a token has
+    // neither, so an early exit would only ever cost).
+    let mut flags = 0;
     let mut chunks = s.chunks_exact(8);
     for chunk in &mut chunks {
         let mut word = [0u8; 8];
         word.copy_from_slice(chunk);
         let x = u64::from_le_bytes(word);
-        if below(x, b' ' + 1) || below(x ^ (ONES * u64::from(b',')), 1) {
-            return true;
-        }
+        flags |= below(x, b' ' + 1) | below(x ^ (ONES * u64::from(b',')), 1);
     }
-    chunks.remainder().iter().any(|b| *b <= b' ' || *b == b',')
+    flags != 0 || chunks.remainder().iter().any(|b| *b <= b' ' || *b == b',')
 }
 
 /// Python's `str.split()` white space, restricted to what a header value can hold.
