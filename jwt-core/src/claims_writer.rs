@@ -51,7 +51,7 @@ impl Default for ClaimsWriter {
 impl ClaimsWriter {
     /// An empty claims set.
     pub fn new() -> Self {
-        let mut json = Vec::with_capacity(256);
+        let mut json = crate::scratch::take();
         json.push(b'{');
         ClaimsWriter {
             json,
@@ -233,6 +233,7 @@ impl fmt::Debug for ClaimsWriter {
 
 impl Drop for ClaimsWriter {
     fn drop(&mut self) {
+        crate::scratch::give_back(std::mem::take(&mut self.json));
         if let Some(spare) = &mut self.spare {
             spare.fill(0);
         }
@@ -367,7 +368,10 @@ mod tests {
             }
             assert!(w.contains("k20") && w.contains("k0") && !w.contains("k99"));
             w.str(repeat, "again");
-            assert!(w.sign(&Header::new(Algorithm::HS256), &key()).is_err(), "{repeat}");
+            assert!(
+                w.sign(&Header::new(Algorithm::HS256), &key()).is_err(),
+                "{repeat}"
+            );
         }
     }
 

@@ -1,7 +1,5 @@
 //! Signing tokens.
 
-use std::cell::RefCell;
-
 use serde::Serialize;
 
 use crate::{base64url, py_json, Error, Header, Key};
@@ -27,45 +25,13 @@ pub fn encode<C: Serialize + ?Sized>(
     if !key.supports(header.alg()) {
         return Err(Error::KeyAlgorithmMismatch);
     }
-    with_scratch(|json| {
+    crate::scratch::with(|json| {
         py_json::write(json, claims).map_err(|e| Error::Serialize(e.to_string()))?;
         if json.first() != Some(&b'{') {
             return Err(Error::Serialize("the claims must be a JSON object".into()));
         }
         sign_json(header, json, key)
     })
-}
-
-/// Scratch buffers above this size are not kept for the next token.
-const SCRATCH_KEPT: usize = 4096;
-
-thread_local! {
-    /// This thread's buffer for the claims JSON of the token being encoded, so that encoding
-    /// allocates the token and nothing else.
-    static SCRATCH: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
-}
-
-/// Runs `f` on an empty buffer: this thread's scratch buffer, taken out for the call and put
-/// back zeroed (the claims may hold a CSRF value); a new one when it is out already (a nested
-/// call) or the thread-local is gone.
-fn with_scratch<R>(f: impl FnOnce(&mut Vec<u8>) -> R) -> R {
-    let mut buffer = SCRATCH
-        .try_with(|cell| cell.try_borrow_mut().map(|mut b| std::mem::take(&mut *b)))
-        .ok()
-        .and_then(Result::ok)
-        .unwrap_or_default();
-    buffer.clear();
-    buffer.reserve(256);
-    let result = f(&mut buffer);
-    buffer.fill(0);
-    if buffer.capacity() <= SCRATCH_KEPT {
-        let _ = SCRATCH.try_with(|cell| {
-            if let Ok(mut slot) = cell.try_borrow_mut() {
-                *slot = buffer;
-            }
-        });
-    }
-    result
 }
 
 /// The compact token for a payload that is already JSON text: header segment, payload and
@@ -157,8 +123,7 @@ mod tests {
         let inner = claims.get("inner").and_then(|v| v.as_str()).unwrap();
         let inner = crate::decode(inner, &key, &crate::Validation::new(Algorithm::HS256)).unwrap();
         assert_eq!(inner.claims.get("in"), Some(&serde_json::json!(1)));
-        SCRATCH.with(|cell| {
-            let buffer = cell.borrow();
+        crate::scratch::inspect(|buffer| {
             assert!(buffer.capacity() > 0, "the buffer is kept");
             assert!(buffer.iter().all(|b| *b == 0));
         });

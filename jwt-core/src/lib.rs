@@ -54,6 +54,7 @@ mod key;
 mod numeric_date;
 mod py_json;
 mod random;
+mod scratch;
 mod strict_json;
 mod uuid;
 mod validation;
