@@ -615,7 +615,8 @@ impl Fixture {
 /// HMAC keyed on every call, as jsonwebtoken does.
 macro_rules! mac_keyed {
     ($hash:ty, $key:expr, $data:expr) => {{
-        let mut mac = <Hmac<$hash> as KeyInit>::new_from_slice(black_box($key)).expect("any length");
+        let mut mac =
+            <Hmac<$hash> as KeyInit>::new_from_slice(black_box($key)).expect("any length");
         mac.update(black_box($data));
         mac.finalize().into_bytes().len()
     }};
@@ -713,13 +714,25 @@ impl Primitives {
                 black_box(mac_prekeyed(hs512, signing_input.as_bytes()));
             }),
             case(g, "hmac_keyed_per_call_HS256", move || {
-                black_box(mac_keyed!(sha2::Sha256, &[b'k'; 32], signing_input.as_bytes()));
+                black_box(mac_keyed!(
+                    sha2::Sha256,
+                    &[b'k'; 32],
+                    signing_input.as_bytes()
+                ));
             }),
             case(g, "hmac_keyed_per_call_HS384", move || {
-                black_box(mac_keyed!(sha2::Sha384, &[b'k'; 48], signing_input.as_bytes()));
+                black_box(mac_keyed!(
+                    sha2::Sha384,
+                    &[b'k'; 48],
+                    signing_input.as_bytes()
+                ));
             }),
             case(g, "hmac_keyed_per_call_HS512", move || {
-                black_box(mac_keyed!(sha2::Sha512, &[b'k'; 64], signing_input.as_bytes()));
+                black_box(mac_keyed!(
+                    sha2::Sha512,
+                    &[b'k'; 64],
+                    signing_input.as_bytes()
+                ));
             }),
         ]
     }
@@ -730,7 +743,6 @@ fn mac_prekeyed<M: Mac + Clone>(mac: &M, data: &[u8]) -> usize {
     mac.update(black_box(data));
     mac.finalize().into_bytes().len()
 }
-
 
 const ALGS: [jwt_core::Algorithm; 3] = [
     jwt_core::Algorithm::HS256,
