@@ -22,15 +22,51 @@ use crate::{Identity, JwtManager, TokenLocation};
 /// What a protected handler knows about its request's token.
 #[derive(Debug)]
 pub struct JwtContext {
-    token: Option<Arc<TokenData<Claims>>>,
+    token: Option<TokenSlot>,
     location: Option<TokenLocation>,
     user: Option<Arc<dyn std::any::Any + Send + Sync>>,
     manager: JwtManager,
 }
 
+/// The token inside a context: held in place (one allocation for context and token, the usual
+/// case) or shared with an async loader that was handed an `Arc` of it.
+#[derive(Debug)]
+pub(crate) enum TokenSlot {
+    Own(TokenData<Claims>),
+    Shared(Arc<TokenData<Claims>>),
+}
+
+impl TokenSlot {
+    pub(crate) fn get(&self) -> &TokenData<Claims> {
+        match self {
+            TokenSlot::Own(token) => token,
+            TokenSlot::Shared(token) => token,
+        }
+    }
+
+    /// The token as an `Arc` for an async loader (a copy only for a token held in place, which
+    /// verification never hands to one).
+    pub(crate) fn shared(&self) -> Arc<TokenData<Claims>> {
+        match self {
+            TokenSlot::Own(token) => Arc::new(token.clone()),
+            TokenSlot::Shared(token) => token.clone(),
+        }
+    }
+
+    /// The token by value (a copy only if a loader kept a clone of the `Arc`).
+    pub(crate) fn into_owned(self) -> TokenData<Claims> {
+        match self {
+            TokenSlot::Own(token) => token,
+            TokenSlot::Shared(token) => {
+                Arc::try_unwrap(token).unwrap_or_else(|shared| (*shared).clone())
+            }
+        }
+    }
+}
+
 impl JwtContext {
-    pub(crate) fn from_shared(
-        token: Option<Arc<TokenData<Claims>>>,
+    pub(crate) fn with_slot(
+        token: Option<TokenSlot>,
         location: Option<TokenLocation>,
         user: Option<Arc<dyn std::any::Any + Send + Sync>>,
         manager: JwtManager,
@@ -50,7 +86,7 @@ impl JwtContext {
         manager: JwtManager,
     ) -> Self {
         JwtContext {
-            token: token.map(Arc::new),
+            token: token.map(TokenSlot::Own),
             location,
             user,
             manager,
@@ -59,7 +95,7 @@ impl JwtContext {
 
     /// The verified token; `None` on an `optional` route that got none.
     pub fn token(&self) -> Option<&TokenData<Claims>> {
-        self.token.as_deref()
+        self.token.as_ref().map(TokenSlot::get)
     }
 
     /// The claims of the verified token.
@@ -215,7 +251,11 @@ impl<F: Future> Future for Scoped<F> {
 ///
 /// `None` outside a protected scope, and on an `optional` route that received no token.
 pub fn get_jwt() -> Option<Jwt> {
-    current()?.token.clone().map(Jwt)
+    let context = current()?;
+    match context.token.as_ref()? {
+        TokenSlot::Own(_) => Some(Jwt(Shared::Context(context))),
+        TokenSlot::Shared(token) => Some(Jwt(Shared::Token(token.clone()))),
+    }
 }
 
 /// The header of the current request's token: flask-jwt-extended's `get_jwt_header()`.
@@ -244,18 +284,54 @@ pub fn get_current_user<U: Send + Sync + 'static>() -> Option<Arc<U>> {
 }
 
 /// The verified token of the current request, shared (no copy). Dereferences to [`Claims`].
-#[derive(Debug, Clone)]
-pub struct Jwt(Arc<TokenData<Claims>>);
+#[derive(Clone)]
+pub struct Jwt(Shared);
+
+/// How a [`Jwt`] holds the token: through the context that holds it in place, or through the
+/// `Arc` an async loader shared.
+#[derive(Clone)]
+enum Shared {
+    /// A context whose token is [`TokenSlot::Own`] (checked when the `Jwt` is made).
+    Context(Arc<JwtContext>),
+    Token(Arc<TokenData<Claims>>),
+}
 
 impl Jwt {
+    fn data(&self) -> &TokenData<Claims> {
+        match &self.0 {
+            Shared::Token(token) => token,
+            Shared::Context(context) => match &context.token {
+                Some(slot) => slot.get(),
+                // `get_jwt` only makes a `Context` handle for a context with a token.
+                None => unreachable_token(),
+            },
+        }
+    }
+
     /// The token's header.
     pub fn header(&self) -> &Header {
-        &self.0.header
+        &self.data().header
     }
 
     /// The token's claims.
     pub fn claims(&self) -> &Claims {
-        &self.0.claims
+        &self.data().claims
+    }
+}
+
+/// The empty token a `Jwt` could only show if `get_jwt` had made it from a context without one.
+#[cold]
+fn unreachable_token() -> &'static TokenData<Claims> {
+    static EMPTY: std::sync::OnceLock<TokenData<Claims>> = std::sync::OnceLock::new();
+    EMPTY.get_or_init(|| TokenData {
+        header: Header::new(jwt_core::Algorithm::HS256),
+        claims: Claims::default(),
+    })
+}
+
+impl std::fmt::Debug for Jwt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Jwt").field(self.data()).finish()
     }
 }
 
@@ -263,12 +339,65 @@ impl std::ops::Deref for Jwt {
     type Target = Claims;
 
     fn deref(&self) -> &Claims {
-        &self.0.claims
+        &self.data().claims
     }
 }
 
 impl serde::Serialize for Jwt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.0.claims.serialize(serializer)
+        self.data().claims.serialize(serializer)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{enter, VerifyOptions};
+
+    const SECRET: &str = "a long random secret, 32 bytes or more";
+
+    fn request(token: &str) -> http::Request<()> {
+        http::Request::get("/")
+            .header("Authorization", format!("Bearer {token}"))
+            .body(())
+            .unwrap()
+    }
+
+    /// `get_jwt()` works whether the context holds the token in place (sync loaders) or shares
+    /// it with an async loader, and the `Jwt` outlives the scope it was taken in.
+    #[test]
+    fn get_jwt_in_place_and_shared() {
+        let plain = JwtManager::builder().secret_key(SECRET).build().unwrap();
+        let shared = JwtManager::builder()
+            .secret_key(SECRET)
+            .token_in_blocklist_loader_async(|token| async move { token.claims.sub().is_none() })
+            .build()
+            .unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        for (manager, in_place) in [(plain, true), (shared, false)] {
+            let token = manager.create_access_token("alice").unwrap();
+            let context = runtime
+                .block_on(manager.verify_request_async(&request(&token), &VerifyOptions::new()))
+                .unwrap()
+                .unwrap();
+            assert_eq!(
+                matches!(context.token, Some(TokenSlot::Own(_))),
+                in_place,
+                "held in place exactly when no async loader needs an Arc"
+            );
+            let jwt = {
+                let _guard = enter(Some(context));
+                let jwt = get_jwt().expect("in scope");
+                assert_eq!(jwt.sub(), Some("alice"));
+                assert_eq!(get_jwt_identity().unwrap(), "alice");
+                jwt
+            };
+            assert!(get_jwt().is_none(), "scope left");
+            assert_eq!(jwt.claims().sub(), Some("alice"));
+            assert_eq!(jwt.header().alg(), jwt_core::Algorithm::HS256);
+            assert!(format!("{jwt:?}").contains("alice"));
+        }
     }
 }

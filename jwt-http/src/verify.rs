@@ -6,6 +6,7 @@ use http::Method;
 use jwt_core::{Claims, TokenData};
 
 use crate::callbacks::{Hook, User};
+use crate::context::TokenSlot;
 use crate::{extract, JwtContext, JwtError, JwtManager, TokenLocation, TokenRequest};
 
 /// The options of `#[jwt_required(...)]` and [`JwtManager::verify_request`], with
@@ -65,7 +66,7 @@ enum State {
     /// `optional` and no token: an empty context.
     Anonymous,
     /// A verified token, its loaders still to run.
-    Token(Arc<TokenData<Claims>>, TokenLocation),
+    Token(TokenData<Claims>, TokenLocation),
 }
 
 impl JwtManager {
@@ -146,7 +147,7 @@ impl JwtManager {
         if options.fresh && !data.claims.fresh().is_fresh_at(self.now().as_secs_f64()) {
             return Err(JwtError::FreshTokenRequired(Box::new(data)));
         }
-        Ok(pending(State::Token(Arc::new(data), found.location)))
+        Ok(pending(State::Token(data, found.location)))
     }
 }
 
@@ -164,21 +165,32 @@ impl PendingVerification {
             State::Token(token, location) => (token, location),
         };
         let callbacks = self.manager.callbacks();
+        // An async loader gets the token as an `Arc`; without one, the token stays in place and
+        // the context holds it (one allocation for both).
+        let token = if callbacks.needs_async(self.options.skip_revocation_check) {
+            TokenSlot::Shared(Arc::new(token))
+        } else {
+            TokenSlot::Own(token)
+        };
         if !self.options.skip_revocation_check {
             let revoked = match &callbacks.token_in_blocklist {
                 None => false,
-                Some(Hook::Sync(f)) => f(&token.header, &token.claims),
-                Some(Hook::Async(f)) => f(token.clone()).await,
+                Some(Hook::Sync(f)) => f(&token.get().header, &token.get().claims),
+                Some(Hook::Async(f)) => f(token.shared()).await,
             };
             if revoked {
-                return Err(JwtError::Revoked(Box::new(unshare(token))));
+                return Err(JwtError::Revoked(Box::new(token.into_owned())));
             }
         }
-        self.manager.verify_claims(&token)?;
+        if !self.manager.claims_verified(token.get()) {
+            return Err(JwtError::ClaimsVerificationFailed(Box::new(
+                token.into_owned(),
+            )));
+        }
         let user = match &callbacks.user_lookup {
             None => None,
-            Some(Hook::Sync(f)) => Some(f(&token.header, &token.claims)),
-            Some(Hook::Async(f)) => Some(f(token.clone()).await),
+            Some(Hook::Sync(f)) => Some(f(&token.get().header, &token.get().claims)),
+            Some(Hook::Async(f)) => Some(f(token.shared()).await),
         };
         self.manager.into_context(token, location, user)
     }
@@ -198,16 +210,19 @@ impl PendingVerification {
         if !self.options.skip_revocation_check {
             if let Some(Hook::Sync(f)) = &callbacks.token_in_blocklist {
                 if f(&token.header, &token.claims) {
-                    return Err(JwtError::Revoked(Box::new(unshare(token))));
+                    return Err(JwtError::Revoked(Box::new(token)));
                 }
             }
         }
-        self.manager.verify_claims(&token)?;
+        if !self.manager.claims_verified(&token) {
+            return Err(JwtError::ClaimsVerificationFailed(Box::new(token)));
+        }
         let user = match &callbacks.user_lookup {
             Some(Hook::Sync(f)) => Some(f(&token.header, &token.claims)),
             _ => None,
         };
-        self.manager.into_context(token, location, user)
+        self.manager
+            .into_context(TokenSlot::Own(token), location, user)
     }
 }
 
@@ -216,13 +231,11 @@ impl JwtManager {
         Arc::new(JwtContext::new(None, None, None, self.clone()))
     }
 
-    /// The token verification loader (`false` refuses with 400).
-    fn verify_claims(&self, token: &Arc<TokenData<Claims>>) -> Result<(), JwtError> {
+    /// The token verification loader's answer (`false` refuses with 400); `true` without one.
+    fn claims_verified(&self, token: &TokenData<Claims>) -> bool {
         match &self.callbacks().token_verification {
-            Some(f) if !f(&token.header, &token.claims) => Err(JwtError::ClaimsVerificationFailed(
-                Box::new(unshare(token.clone())),
-            )),
-            _ => Ok(()),
+            Some(f) => f(&token.header, &token.claims),
+            None => true,
         }
     }
 
@@ -230,7 +243,7 @@ impl JwtManager {
     /// the manager by value: the pending verification's handle moves into the context.
     fn into_context(
         self,
-        token: Arc<TokenData<Claims>>,
+        token: TokenSlot,
         location: TokenLocation,
         user: Option<Option<User>>,
     ) -> Result<Option<Arc<JwtContext>>, JwtError> {
@@ -238,27 +251,22 @@ impl JwtManager {
             None => None,
             Some(Some(user)) => Some(user),
             Some(None) => {
-                let identity = match token.claims.get(&self.config().identity_claim) {
+                let identity = match token.get().claims.get(&self.config().identity_claim) {
                     Some(serde_json::Value::String(s)) => s.clone(),
                     Some(other) => other.to_string(),
                     None => "None".to_owned(),
                 };
                 return Err(JwtError::UserLookupFailed(
-                    Box::new(unshare(token)),
+                    Box::new(token.into_owned()),
                     identity,
                 ));
             }
         };
-        Ok(Some(Arc::new(JwtContext::from_shared(
+        Ok(Some(Arc::new(JwtContext::with_slot(
             Some(token),
             Some(location),
             user,
             self,
         ))))
     }
-}
-
-/// The token out of its `Arc` (a copy only if a loader kept a clone).
-fn unshare(token: Arc<TokenData<Claims>>) -> TokenData<Claims> {
-    Arc::try_unwrap(token).unwrap_or_else(|shared| (*shared).clone())
 }
