@@ -204,6 +204,20 @@ impl Parsed {
     }
 }
 
+/// One of 64 bits standing for a name, from its length, first and last byte: equal names have
+/// equal bits, so a set of names written as an OR of bits tells when a new name cannot repeat
+/// one of them (and the names need not be compared).
+#[inline]
+pub(crate) fn name_bit(name: &[u8]) -> u64 {
+    let (first, last) = (name.first().copied(), name.last().copied());
+    let mix = name
+        .len()
+        .wrapping_mul(31)
+        .wrapping_add(usize::from(first.unwrap_or(0)) * 7)
+        .wrapping_add(usize::from(last.unwrap_or(0)));
+    1 << (mix % 64)
+}
+
 /// Byte equality without a call to `memcmp`, which costs more than it saves on claim names.
 #[inline]
 pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {

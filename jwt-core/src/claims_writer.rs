@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::claims::same_bytes;
+use crate::claims::{name_bit, same_bytes};
 use crate::{encode::sign_json, py_json, Error, Header, Key};
 
 /// Writes a claims set one member at a time, in PyJWT's JSON (compact, non-ASCII escaped,
@@ -37,7 +37,7 @@ pub struct ClaimsWriter {
     /// The second half of the last 32-byte draw, for the next [`uuid4`](Self::uuid4) (zeroed
     /// when used and on drop).
     spare: Option<[u8; 16]>,
-    /// One bit per (length, last byte) of the names written: most new names skip the compare.
+    /// The OR of the [`name_bit`]s of the names written: most new names skip the compare.
     seen: u64,
     error: Option<Error>,
 }
@@ -143,10 +143,7 @@ impl ClaimsWriter {
             escaped = quoted;
             &escaped[1..escaped.len() - 1]
         };
-        self.names[..self.name_count]
-            .iter()
-            .chain(&self.more_names)
-            .any(|&(start, end)| self.json.get(start as usize..end as usize) == Some(written))
+        self.seen & name_bit(written) != 0 && self.has_name(written)
     }
 
     /// The claims set as JSON text.
@@ -174,18 +171,8 @@ impl ClaimsWriter {
         py_json::write_str(&mut self.json, name);
         let end = self.json.len() - 1;
         let written = &self.json[start..end];
-        // Names are compared only when their (length, last byte) bit was already set.
-        let bit =
-            1u64 << ((written.len() * 7 + usize::from(written.last().copied().unwrap_or(0))) % 64);
-        let repeated = self.seen & bit != 0
-            && self.names[..self.name_count]
-                .iter()
-                .chain(&self.more_names)
-                .any(|&(s, e)| {
-                    self.json
-                        .get(s as usize..e as usize)
-                        .is_some_and(|name| same_bytes(name, written))
-                });
+        let bit = name_bit(written);
+        let repeated = self.seen & bit != 0 && self.has_name(written);
         self.seen |= bit;
         match (u32::try_from(start), u32::try_from(end)) {
             (Ok(s), Ok(e)) if !repeated => match self.names.get_mut(self.name_count) {
@@ -199,6 +186,18 @@ impl ClaimsWriter {
             _ => self.fail(Error::Serialize("claims set too large".into())),
         }
         self.json.push(b':');
+    }
+
+    /// Whether a name written so far is `written` (escaped form, without quotes).
+    fn has_name(&self, written: &[u8]) -> bool {
+        self.names[..self.name_count]
+            .iter()
+            .chain(&self.more_names)
+            .any(|&(start, end)| {
+                self.json
+                    .get(start as usize..end as usize)
+                    .is_some_and(|name| same_bytes(name, written))
+            })
     }
 
     fn fail(&mut self, error: Error) {

@@ -12,7 +12,7 @@
 
 use serde_json::{Number, Value};
 
-use crate::claims::{same_bytes, Member, Slot, Text};
+use crate::claims::{name_bit, same_bytes, Member, Slot, Text};
 
 /// Past this many members the slow path, which indexes names by hash, takes over.
 const MAX_MEMBERS: usize = 32;
@@ -75,18 +75,6 @@ pub(crate) fn scan(json: &str) -> Option<Vec<Member>> {
         }
     }
     (skip_ws(b, at) == b.len()).then_some(members)
-}
-
-/// One of 64 bits standing for a name: equal names have equal bits.
-#[inline]
-fn name_bit(name: &[u8]) -> u64 {
-    let (first, last) = (name.first().copied(), name.last().copied());
-    let mix = name
-        .len()
-        .wrapping_mul(31)
-        .wrapping_add(usize::from(first.unwrap_or(0)) * 7)
-        .wrapping_add(usize::from(last.unwrap_or(0)));
-    1 << (mix % 64)
 }
 
 /// The first position at or after `at` that is not JSON whitespace.

@@ -35,59 +35,11 @@ impl ser::Serializer for MapKeySerializer<'_> {
         value.serialize(self)
     }
 
+    integers!(self, value => { write_quoted_int(self.out, value); Ok(()) });
+
     fn serialize_bool(self, value: bool) -> Result {
         self.out
             .extend_from_slice(if value { b"\"true\"" } else { b"\"false\"" });
-        Ok(())
-    }
-
-    fn serialize_i8(self, value: i8) -> Result {
-        write_quoted_int(self.out, value);
-        Ok(())
-    }
-
-    fn serialize_i16(self, value: i16) -> Result {
-        write_quoted_int(self.out, value);
-        Ok(())
-    }
-
-    fn serialize_i32(self, value: i32) -> Result {
-        write_quoted_int(self.out, value);
-        Ok(())
-    }
-
-    fn serialize_i64(self, value: i64) -> Result {
-        write_quoted_int(self.out, value);
-        Ok(())
-    }
-
-    fn serialize_i128(self, value: i128) -> Result {
-        write_quoted_int(self.out, value);
-        Ok(())
-    }
-
-    fn serialize_u8(self, value: u8) -> Result {
-        write_quoted_int(self.out, value);
-        Ok(())
-    }
-
-    fn serialize_u16(self, value: u16) -> Result {
-        write_quoted_int(self.out, value);
-        Ok(())
-    }
-
-    fn serialize_u32(self, value: u32) -> Result {
-        write_quoted_int(self.out, value);
-        Ok(())
-    }
-
-    fn serialize_u64(self, value: u64) -> Result {
-        write_quoted_int(self.out, value);
-        Ok(())
-    }
-
-    fn serialize_u128(self, value: u128) -> Result {
-        write_quoted_int(self.out, value);
         Ok(())
     }
 

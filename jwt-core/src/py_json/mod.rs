@@ -23,6 +23,25 @@ pub(crate) fn write<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) -> Resu
     value.serialize(PySerializer { out })
 }
 
+/// The ten integer methods of a `Serializer` (`serialize_i8` … `serialize_u128`), each with the
+/// same body: `integers!(self, value => body)`.
+macro_rules! integers {
+    ($this:tt, $value:ident => $body:expr) => {
+        integers!(@each $this, $value, $body;
+            serialize_i8: i8, serialize_i16: i16, serialize_i32: i32, serialize_i64: i64,
+            serialize_i128: i128, serialize_u8: u8, serialize_u16: u16, serialize_u32: u32,
+            serialize_u64: u64, serialize_u128: u128);
+    };
+    (@each $this:tt, $value:ident, $body:expr; $($name:ident: $ty:ty),*) => {
+        $(
+            #[inline]
+            fn $name($this, $value: $ty) -> Result {
+                $body
+            }
+        )*
+    };
+}
+
 mod float;
 mod map_key;
 mod raw;

@@ -32,47 +32,9 @@ impl ser::Serializer for RawEmitter<'_> {
         Ok(())
     }
 
+    integers!(self, _value => self.refuse());
+
     fn serialize_bool(self, _: bool) -> Result {
-        self.refuse()
-    }
-
-    fn serialize_i8(self, _: i8) -> Result {
-        self.refuse()
-    }
-
-    fn serialize_i16(self, _: i16) -> Result {
-        self.refuse()
-    }
-
-    fn serialize_i32(self, _: i32) -> Result {
-        self.refuse()
-    }
-
-    fn serialize_i64(self, _: i64) -> Result {
-        self.refuse()
-    }
-
-    fn serialize_i128(self, _: i128) -> Result {
-        self.refuse()
-    }
-
-    fn serialize_u8(self, _: u8) -> Result {
-        self.refuse()
-    }
-
-    fn serialize_u16(self, _: u16) -> Result {
-        self.refuse()
-    }
-
-    fn serialize_u32(self, _: u32) -> Result {
-        self.refuse()
-    }
-
-    fn serialize_u64(self, _: u64) -> Result {
-        self.refuse()
-    }
-
-    fn serialize_u128(self, _: u128) -> Result {
         self.refuse()
     }
 
