@@ -80,7 +80,16 @@ fn message(status: StatusCode, msg: &str) -> Response {
 /// Installs the manager: the secret from `JWT_SECRET_KEY`, or a development default with a
 /// warning.
 pub fn install_manager() -> Result<(), Box<dyn std::error::Error>> {
-    let secret = match std::env::var("JWT_SECRET_KEY") {
+    JwtManager::builder()
+        .secret_key(secret())
+        .build()?
+        .install_default();
+    Ok(())
+}
+
+/// `JWT_SECRET_KEY`, or the development secret with a warning.
+pub fn secret() -> String {
+    match std::env::var("JWT_SECRET_KEY") {
         Ok(secret) => secret,
         Err(_) => {
             eprintln!(
@@ -89,12 +98,7 @@ pub fn install_manager() -> Result<(), Box<dyn std::error::Error>> {
             );
             DEVELOPMENT_SECRET.to_owned()
         }
-    };
-    JwtManager::builder()
-        .secret_key(secret)
-        .build()?
-        .install_default();
-    Ok(())
+    }
 }
 
 #[tokio::main]

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# End-to-end load test on loopback (issue 5): requests/s of /protected with a valid token against
-# the same server's unprotected twin route (examples/basic_bench.rs = examples/basic + /unprotected),
-# then the Flask twin (flask-jwt-extended 4.7 under gunicorn) for reference.
+# End-to-end load test on loopback (issue 5): requests/s of /protected (`#[jwt_required]`) with a
+# valid token against the same server's unprotected twin route, and against the same route
+# verified by `jsonwebtoken` by hand and by the primitives alone (examples/basic_bench.rs), all in
+# one run; then the Flask twin (flask-jwt-extended 4.7 under gunicorn) for reference.
 #
 #   scripts/load.sh                       # wrk (apt-get install wrk); ~2 min
 #   DURATION=10 ROUNDS=5 CONNS=64 scripts/load.sh
@@ -95,32 +96,41 @@ server=$!
 pids+=("$server")
 wait_port "$PORT"
 token=$(login "$PORT")
-[[ $(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "http://127.0.0.1:$PORT/protected") == 200 ]]
-[[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/protected") == 401 ]]
+for route in protected jsonwebtoken floor; do
+    [[ $(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "http://127.0.0.1:$PORT/$route") == 200 ]]
+    [[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/$route") == 401 ]]
+done
 [[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/unprotected") == 200 ]]
 
-echo "wrk -t$THREADS -c$CONNS -d${DURATION}s, $ROUNDS rounds, alternating; pinned: $([[ ${#server_cmd[@]} -gt 0 ]] && echo "server on core 0 (1 tokio worker), wrk on core 1" || echo no)"
-prot=(); unprot=(); prot_cpu=(); unprot_cpu=(); losses=()
+echo "wrk -t$THREADS -c$CONNS -d${DURATION}s, $ROUNDS rounds, routes in rotating order; pinned: $([[ ${#server_cmd[@]} -gt 0 ]] && echo "server on core 0 (1 tokio worker), wrk on core 1" || echo no)"
+# Every route gets the same request, Authorization header included, so that only the
+# verification differs; each round runs all four, starting one later each round.
+routes=(unprotected protected jsonwebtoken floor)
+declare -A rps_of cpu_of loss_of
 for r in $(seq 1 "$ROUNDS"); do
-    read -r p pc < <(rps -H "Authorization: Bearer $token" "http://127.0.0.1:$PORT/protected")
-    # The same request, Authorization header included, so that only the verification differs.
-    read -r u uc < <(rps -H "Authorization: Bearer $token" "http://127.0.0.1:$PORT/unprotected")
-    prot+=("$p"); unprot+=("$u"); prot_cpu+=("$pc"); unprot_cpu+=("$uc")
-    losses+=("$(python3 -c "print(f'{(1 - $p / $u) * 100:.2f}')")")
-    echo "  round $r: /protected $p req/s ($pc µs CPU/req), /unprotected $u req/s ($uc µs CPU/req)"
+    declare -A this=()
+    line="  round $r:"
+    for i in 0 1 2 3; do
+        route=${routes[$(( (i + r - 1) % 4 ))]}
+        read -r v c < <(rps -H "Authorization: Bearer $token" "http://127.0.0.1:$PORT/$route")
+        this[$route]=$v
+        rps_of[$route]+="$v "; cpu_of[$route]+="$c "
+        line+=" /$route $v req/s ($c µs CPU/req);"
+    done
+    for route in protected jsonwebtoken floor; do
+        loss_of[$route]+="$(python3 -c "print(f'{(1 - ${this[$route]} / ${this[unprotected]}) * 100:.2f}')") "
+    done
+    echo "$line"
 done
-p_med=$(printf '%s\n' "${prot[@]}" | median)
-u_med=$(printf '%s\n' "${unprot[@]}" | median)
-pc_med=$(printf '%s\n' "${prot_cpu[@]}" | median)
-uc_med=$(printf '%s\n' "${unprot_cpu[@]}" | median)
-loss=$(python3 -c "print(f'{(1 - $p_med / $u_med) * 100:.1f}')")
-round_loss=$(printf '%s\n' "${losses[@]}" | median)
-cpu_loss=$(python3 -c "print(f'{(1 - $uc_med / $pc_med) * 100:.1f}')")
+med() { tr ' ' '\n' <<<"$1" | grep . | median; }
 echo
-echo "| server | route | requests/s (median of $ROUNDS) | server CPU µs/request (median) |"
-echo "|---|---|---:|---:|"
-echo "| jwt-extended (axum, examples/basic_bench) | /unprotected | $u_med | $uc_med |"
-echo "| jwt-extended (axum, examples/basic_bench) | /protected (valid token) | $p_med | $pc_med |"
+echo "| server | route | requests/s (median of $ROUNDS) | server CPU µs/request (median) | loss vs /unprotected (median of rounds) |"
+echo "|---|---|---:|---:|---:|"
+for route in "${routes[@]}"; do
+    loss="—"
+    [[ $route != unprotected ]] && loss="$(med "${loss_of[$route]}") %"
+    echo "| jwt-extended (axum, examples/basic_bench) | /$route | $(med "${rps_of[$route]}") | $(med "${cpu_of[$route]}") | $loss |"
+done
 
 if [[ "$FLASK" == 1 ]]; then
     if [[ -f "$TWIN" ]] && python3 -c 'import flask_jwt_extended, gunicorn' 2>/dev/null; then
@@ -140,5 +150,5 @@ if [[ "$FLASK" == 1 ]]; then
     fi
 fi
 echo
-echo "protection costs $loss % of requests/s (medians), $round_loss % (median of the rounds' own losses), $cpu_loss % by server CPU per request (goal: <= 10 %)"
+echo "#[jwt_required] costs $(med "${loss_of[protected]}") % of requests/s (goal: <= 10 %); jsonwebtoken by hand $(med "${loss_of[jsonwebtoken]}") %; the primitives alone $(med "${loss_of[floor]}") %"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
