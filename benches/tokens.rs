@@ -6,6 +6,7 @@
 //! scripts/bench.sh                                 # runs both passes, prints the tables
 //! cargo bench --bench tokens                       # criterion's own output
 //! BENCH_INTERLEAVED=1 cargo bench --bench tokens   # the interleaved runner (see `interleaved`)
+//! BENCH_COLD=1 cargo bench --bench tokens          # one call at a time, caches cold (see `cold`)
 //! ```
 //!
 //! Groups (criterion ids are `<group>_<ALG>/<contender>`):
@@ -820,10 +821,16 @@ fn interleaved(filter: Option<&str>) {
             samples[i].push(start.elapsed().as_nanos() as f64 / iters[i] as f64);
         }
     }
+    write_estimates("interleaved", &cases, samples);
+}
+
+/// Writes criterion-shaped estimates (median; the interval is the interquartile range) under
+/// `$CARGO_TARGET_DIR/<dir>`, for `scripts/bench_table.py`, and prints the medians.
+fn write_estimates(dir: &str, cases: &[Case<'_>], samples: Vec<Vec<f64>>) {
     let root = std::path::PathBuf::from(
         std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| "target".into()),
     )
-    .join("interleaved");
+    .join(dir);
     let _ = std::fs::remove_dir_all(&root);
     for (case, mut s) in cases.iter().zip(samples) {
         s.sort_by(f64::total_cmp);
@@ -844,6 +851,67 @@ fn interleaved(filter: Option<&str>) {
     }
 }
 
+/// Every case called once at a time with cold caches, as a server calls it between two
+/// requests' worth of kernel networking: before each call, `BENCH_EVICT_KIB` (default 2048)
+/// KiB of memory are written line by line (evicting L1 and L2, code included) and a few
+/// thousand data-dependent branches taken (scrambling the branch predictor); then the one call
+/// is timed. `BENCH_ROUNDS` (default 3000) rounds, cases in rotating order; the timer's own
+/// cost (an empty case, measured the same way) is subtracted. Writes under
+/// `$CARGO_TARGET_DIR/cold`.
+fn cold(filter: Option<&str>) {
+    let env = |name: &str, default: u64| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
+    let rounds = env("BENCH_ROUNDS", 3000) as usize;
+    let evict_len = env("BENCH_EVICT_KIB", 2048) as usize * 1024;
+    let fixtures: Vec<Fixture> = ALGS.into_iter().map(Fixture::new).collect();
+    let mut cases: Vec<Case<'_>> = fixtures.iter().flat_map(Fixture::cases).collect();
+    cases.retain(|c| filter.is_none_or(|f| format!("{}/{}", c.group, c.name).contains(f)));
+    cases.push(case("timer", "empty", || {}));
+
+    let mut buffer = vec![0u8; evict_len];
+    let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+    let mut evict = move || {
+        for line in buffer.chunks_mut(64) {
+            line[0] = line[0].wrapping_add(1);
+        }
+        black_box(&buffer);
+        let mut taken = 0u64;
+        for _ in 0..4096 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            if seed & 1 == 1 {
+                taken += seed >> 60;
+            }
+        }
+        black_box(taken);
+    };
+    let mut samples: Vec<Vec<f64>> = vec![Vec::with_capacity(rounds); cases.len()];
+    for round in 0..rounds {
+        for j in 0..cases.len() {
+            let i = (j + round) % cases.len();
+            evict();
+            let start = std::time::Instant::now();
+            (cases[i].run)();
+            samples[i].push(start.elapsed().as_nanos() as f64);
+        }
+    }
+    let mut timer = samples.last().cloned().unwrap_or_default();
+    timer.sort_by(f64::total_cmp);
+    let overhead = timer.get(timer.len() / 2).copied().unwrap_or(0.0);
+    for s in &mut samples {
+        for v in s.iter_mut() {
+            *v = (*v - overhead).max(0.0);
+        }
+    }
+    println!("timer overhead subtracted: {overhead:.0} ns");
+    write_estimates("cold", &cases, samples);
+}
+
 fn config() -> Criterion {
     Criterion::default()
         .warm_up_time(Duration::from_secs(1))
@@ -859,9 +927,14 @@ criterion_group! {
 
 fn main() {
     // `BENCH_INTERLEAVED=1 cargo bench --bench tokens [-- FILTER]`: the interleaved runner.
+    let filter = std::env::args().skip(1).find(|a| !a.starts_with("--"));
     if std::env::var_os("BENCH_INTERLEAVED").is_some() {
-        let filter = std::env::args().skip(1).find(|a| !a.starts_with("--"));
         interleaved(filter.as_deref());
+        return;
+    }
+    // `BENCH_COLD=1 cargo bench --bench tokens [-- FILTER]`: one call at a time, caches cold.
+    if std::env::var_os("BENCH_COLD").is_some() {
+        cold(filter.as_deref());
         return;
     }
     benches();

@@ -4,8 +4,8 @@
 # verified by `jsonwebtoken` by hand and by the primitives alone (examples/basic_bench.rs), all in
 # one run; then the Flask twin (flask-jwt-extended 4.7 under gunicorn) for reference.
 #
-#   scripts/load.sh                       # wrk (apt-get install wrk); ~2 min
-#   DURATION=10 ROUNDS=5 CONNS=64 scripts/load.sh
+#   scripts/load.sh                       # wrk (apt-get install wrk); ~2.5 min
+#   DURATION=3 ROUNDS=12 CONNS=64 scripts/load.sh
 #   FLASK=0 scripts/load.sh               # skip the Flask twin
 #   PIN=0 scripts/load.sh                 # do not pin server and wrk to separate cores
 #
@@ -14,17 +14,18 @@
 # per-request cost; unpinned, wrk and the server share both cores and rounds scatter by ±25 %.
 #
 # Needs: wrk; for the twin, python3 with `pip install 'flask-jwt-extended==4.7.*' gunicorn`.
-# Rounds alternate protected/unprotected so both meet the same background load. Only 127.0.0.1
+# Each round runs every route once, starting one route later each round, so all meet the same
+# background load; short rounds (DURATION=1) follow the VM's speed changes most closely. Only 127.0.0.1
 # is ever targeted, and every run is bounded by DURATION.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PORT="${PORT:-5091}"
 FLASK_PORT="${FLASK_PORT:-5092}"
-DURATION="${DURATION:-8}"
+DURATION="${DURATION:-1}"
 CONNS="${CONNS:-32}"
 THREADS="${THREADS:-1}"
-ROUNDS="${ROUNDS:-3}"
+ROUNDS="${ROUNDS:-30}"
 FLASK="${FLASK:-1}"
 FLASK_WORKERS="${FLASK_WORKERS:-2}"
 PIN="${PIN:-1}"
@@ -65,12 +66,13 @@ login() {
         python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])'
 }
 
-# CPU time (user + system, in clock ticks) the server process has used so far.
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# CPU time the server process has used so far, in clock ticks: "user system".
+cpu_ticks() { awk '{print $14, $15}' "/proc/$1/stat"; }
 
-# One wrk run: prints "requests/s server-CPU-µs-per-request"; refuses any non-2xx answer.
-# The second number counts only the server's own CPU time, so it holds when wrk and other
-# processes compete for the cores.
+# One wrk run: prints "requests/s server-CPU-µs-per-request server-user-CPU-µs-per-request";
+# refuses any non-2xx answer. The CPU figures count only the server's own time (user + system,
+# and user alone: verification is user-space work, the kernel's networking is the same for every
+# route), so they hold when wrk and other processes compete for the cores.
 rps() {
     local out before after requests
     before=$(cpu_ticks "$server")
@@ -81,8 +83,10 @@ rps() {
         return 1
     fi
     requests=$(awk '/requests in/ {print $1}' <<<"$out")
-    awk -v r="$requests" -v t="$((after - before))" -v hz="$(getconf CLK_TCK)" \
-        '/Requests\/sec/ {printf "%s %.2f\n", $2, t / hz * 1e6 / r}' <<<"$out"
+    awk -v r="$requests" -v b="$before" -v a="$after" -v hz="$(getconf CLK_TCK)" \
+        'BEGIN {split(b, x, " "); split(a, y, " ")}
+         /Requests\/sec/ {printf "%s %.2f %.2f\n", $2, (y[1] + y[2] - x[1] - x[2]) / hz * 1e6 / r,
+                          (y[1] - x[1]) / hz * 1e6 / r}' <<<"$out"
 }
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
@@ -106,16 +110,16 @@ echo "wrk -t$THREADS -c$CONNS -d${DURATION}s, $ROUNDS rounds, routes in rotating
 # Every route gets the same request, Authorization header included, so that only the
 # verification differs; each round runs all four, starting one later each round.
 routes=(unprotected protected jsonwebtoken floor)
-declare -A rps_of cpu_of loss_of
+declare -A rps_of cpu_of user_of loss_of
 for r in $(seq 1 "$ROUNDS"); do
     declare -A this=()
     line="  round $r:"
     for i in 0 1 2 3; do
         route=${routes[$(( (i + r - 1) % 4 ))]}
-        read -r v c < <(rps -H "Authorization: Bearer $token" "http://127.0.0.1:$PORT/$route")
+        read -r v c u < <(rps -H "Authorization: Bearer $token" "http://127.0.0.1:$PORT/$route")
         this[$route]=$v
-        rps_of[$route]+="$v "; cpu_of[$route]+="$c "
-        line+=" /$route $v req/s ($c µs CPU/req);"
+        rps_of[$route]+="$v "; cpu_of[$route]+="$c "; user_of[$route]+="$u "
+        line+=" /$route $v req/s ($c µs CPU/req, $u user);"
     done
     for route in protected jsonwebtoken floor; do
         loss_of[$route]+="$(python3 -c "print(f'{(1 - ${this[$route]} / ${this[unprotected]}) * 100:.2f}')") "
@@ -124,12 +128,12 @@ for r in $(seq 1 "$ROUNDS"); do
 done
 med() { tr ' ' '\n' <<<"$1" | grep . | median; }
 echo
-echo "| server | route | requests/s (median of $ROUNDS) | server CPU µs/request (median) | loss vs /unprotected (median of rounds) |"
-echo "|---|---|---:|---:|---:|"
+echo "| server | route | requests/s (median of $ROUNDS) | server CPU µs/request (median) | of which user | loss vs /unprotected (median of rounds) |"
+echo "|---|---|---:|---:|---:|---:|"
 for route in "${routes[@]}"; do
     loss="—"
     [[ $route != unprotected ]] && loss="$(med "${loss_of[$route]}") %"
-    echo "| jwt-extended (axum, examples/basic_bench) | /$route | $(med "${rps_of[$route]}") | $(med "${cpu_of[$route]}") | $loss |"
+    echo "| jwt-extended (axum, examples/basic_bench) | /$route | $(med "${rps_of[$route]}") | $(med "${cpu_of[$route]}") | $(med "${user_of[$route]}") | $loss |"
 done
 
 if [[ "$FLASK" == 1 ]]; then
@@ -144,7 +148,7 @@ if [[ "$FLASK" == 1 ]]; then
             "http://127.0.0.1:$FLASK_PORT/protected")
         grep -q "Non-2xx" <<<"$out" && { echo "Flask twin: non-2xx answers" >&2; exit 1; }
         f=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
-        echo "| Flask twin (flask-jwt-extended 4.7, gunicorn -w $FLASK_WORKERS) | /protected (valid token) | $f | |"
+        echo "| Flask twin (flask-jwt-extended 4.7, gunicorn -w $FLASK_WORKERS) | /protected (valid token) | $f | | | |"
     else
         echo "(Flask twin skipped: $TWIN or flask-jwt-extended/gunicorn missing)"
     fi
