@@ -346,6 +346,19 @@ mod tests {
         assert_eq!(ClaimsWriter::new().json(), "{}");
     }
 
+    /// Names that need escaping, first or after others, are written as Python writes them,
+    /// with their commas.
+    #[test]
+    fn escaped_names_first_and_later() {
+        let mut w = ClaimsWriter::new();
+        w.int("é", 1)
+            .int("a", 2)
+            .str("\"q\"", "x")
+            .bool("b\n", true);
+        assert_eq!(w.json(), r#"{"\u00e9":1,"a":2,"\"q\"":"x","b\n":true}"#);
+        assert!(w.contains("é") && w.contains("\"q\"") && w.contains("a") && !w.contains("q"));
+    }
+
     #[test]
     fn a_repeated_name_is_refused() {
         let mut w = ClaimsWriter::new();

@@ -54,8 +54,9 @@ pub struct TokenBuilder<'m> {
     identity: Result<Value, String>,
     fresh: Freshness,
     expires: Option<Expiry>,
-    claims: Map<String, Value>,
-    headers: Map<String, Value>,
+    // `None` until used: most tokens have neither, and an empty map still costs its drop.
+    claims: Option<Map<String, Value>>,
+    headers: Option<Map<String, Value>>,
 }
 
 impl<'m> TokenBuilder<'m> {
@@ -70,8 +71,8 @@ impl<'m> TokenBuilder<'m> {
             identity: serde_json::to_value(identity).map_err(|e| e.to_string()),
             fresh: Freshness::No,
             expires: None,
-            claims: Map::new(),
-            headers: Map::new(),
+            claims: None,
+            headers: None,
         }
     }
 
@@ -101,19 +102,23 @@ impl<'m> TokenBuilder<'m> {
     /// One additional claim. Additional claims are written last and override the reserved ones
     /// of the same name, as in flask-jwt-extended.
     pub fn claim(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
-        self.claims.insert(name.into(), value.into());
+        self.claims
+            .get_or_insert_with(Map::new)
+            .insert(name.into(), value.into());
         self
     }
 
     /// `additional_claims`: several claims at once (later calls override earlier ones).
     pub fn additional_claims(mut self, claims: Map<String, Value>) -> Self {
-        self.claims.extend(claims);
+        self.claims.get_or_insert_with(Map::new).extend(claims);
         self
     }
 
     /// One additional JOSE header member (`additional_headers`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
-        self.headers.insert(name.into(), value.into());
+        self.headers
+            .get_or_insert_with(Map::new)
+            .insert(name.into(), value.into());
         self
     }
 
@@ -126,20 +131,20 @@ impl<'m> TokenBuilder<'m> {
             .identity
             .map_err(|e| JwtError::Create(jwt_core::Error::Serialize(e)))?;
         // Every loader sees the identity as given; the identity claim gets the transformed one.
-        let mut additional = match &callbacks.additional_claims {
-            Some(load) => load(&given),
-            None => Map::new(),
-        };
-        if !self.claims.is_empty() {
-            additional.extend(self.claims);
-        }
-        let mut headers = match &callbacks.additional_headers {
-            Some(load) => load(&given),
-            None => Map::new(),
-        };
-        if !self.headers.is_empty() {
-            headers.extend(self.headers);
-        }
+        let additional = merged(
+            callbacks
+                .additional_claims
+                .as_ref()
+                .map(|load| load(&given)),
+            self.claims,
+        );
+        let headers = merged(
+            callbacks
+                .additional_headers
+                .as_ref()
+                .map(|load| load(&given)),
+            self.headers,
+        );
         let encode_key = callbacks.encode_key.as_ref().map(|load| load(&given));
         let identity = match &callbacks.user_identity {
             Some(load) => load(&given),
@@ -164,7 +169,7 @@ impl<'m> TokenBuilder<'m> {
         // place. Written straight into the payload, `jti` and `csrf` from the generator.
         let mut claims = ClaimsWriter::new();
         let w = &mut claims;
-        put(w, &additional, "fresh", |w| {
+        put(w, additional.as_ref(), "fresh", |w| {
             match (self.token_type, self.fresh) {
                 (TokenType::Refresh, _) | (_, Freshness::No) => w.bool("fresh", false),
                 (TokenType::Access, Freshness::Yes) => w.bool("fresh", true),
@@ -177,39 +182,44 @@ impl<'m> TokenBuilder<'m> {
                 }
             }
         });
-        put(w, &additional, "iat", |w| w.int("iat", iat));
-        put(w, &additional, "jti", |w| w.uuid4("jti"));
-        put(w, &additional, "type", |w| {
+        put(w, additional.as_ref(), "iat", |w| w.int("iat", iat));
+        put(w, additional.as_ref(), "jti", |w| w.uuid4("jti"));
+        put(w, additional.as_ref(), "type", |w| {
             w.str("type", self.token_type.as_str())
         });
         let identity_claim = config.identity_claim.as_str();
-        put(w, &additional, identity_claim, |w| match &identity {
-            Value::String(id) => w.str(identity_claim, id),
-            other => w.value(identity_claim, other),
-        });
+        put(
+            w,
+            additional.as_ref(),
+            identity_claim,
+            |w| match &identity {
+                Value::String(id) => w.str(identity_claim, id),
+                other => w.value(identity_claim, other),
+            },
+        );
         if config.encode_nbf {
-            put(w, &additional, "nbf", |w| w.int("nbf", iat));
+            put(w, additional.as_ref(), "nbf", |w| w.int("nbf", iat));
         }
         if config.cookie_csrf_protect {
-            put(w, &additional, "csrf", |w| w.uuid4("csrf"));
+            put(w, additional.as_ref(), "csrf", |w| w.uuid4("csrf"));
         }
         if let Some(aud) = &config.encode_audience {
-            put(w, &additional, "aud", |w| w.value("aud", aud));
+            put(w, additional.as_ref(), "aud", |w| w.value("aud", aud));
         }
         if let Some(iss) = &config.encode_issuer {
-            put(w, &additional, "iss", |w| w.str("iss", iss));
+            put(w, additional.as_ref(), "iss", |w| w.str("iss", iss));
         }
         if let Some(exp) = exp {
-            put(w, &additional, "exp", |w| w.int("exp", exp));
+            put(w, additional.as_ref(), "exp", |w| w.int("exp", exp));
         }
-        for (name, value) in &additional {
+        for (name, value) in additional.iter().flatten() {
             if !w.contains(name) {
                 w.value(name, value);
             }
         }
 
         let mut header = Header::new(manager.algorithm());
-        if !headers.is_empty() {
+        if let Some(headers) = headers {
             for (name, value) in headers {
                 header.insert(name, value).map_err(JwtError::Create)?;
             }
@@ -219,14 +229,28 @@ impl<'m> TokenBuilder<'m> {
     }
 }
 
+/// The loader's members, then the builder's over them (`None` when neither gave any).
+fn merged(
+    loaded: Option<Map<String, Value>>,
+    given: Option<Map<String, Value>>,
+) -> Option<Map<String, Value>> {
+    match (loaded, given) {
+        (Some(mut loaded), Some(given)) => {
+            loaded.extend(given);
+            Some(loaded)
+        }
+        (loaded, given) => loaded.or(given),
+    }
+}
+
 /// Writes a reserved claim, or the additional claim that replaces it.
 fn put<'w>(
     w: &'w mut ClaimsWriter,
-    additional: &Map<String, Value>,
+    additional: Option<&Map<String, Value>>,
     name: &str,
     write: impl FnOnce(&'w mut ClaimsWriter) -> &'w mut ClaimsWriter,
 ) {
-    match additional.get(name) {
+    match additional.and_then(|additional| additional.get(name)) {
         Some(replacement) => {
             w.value(name, replacement);
         }
