@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Turns criterion's estimates from one run of benches/tokens.rs into one table.
 
-    python3 scripts/bench_table.py ROOT [ROOT...] [--markdown] [--json OUT]
+    python3 scripts/bench_table.py ROOT [ROOT...] [--markdown] [--no-goals] [--json OUT]
 
 Each ROOT is a criterion output directory (TARGET_DIR/criterion) or one written by the
 interleaved runner (TARGET_DIR/interleaved-N). Reads every <group>/<function>/new/
@@ -57,6 +57,8 @@ def fmt_ns(ns):
 def main():
     args = sys.argv[1:]
     markdown = "--markdown" in args
+    # --no-goals: the tables only (the cold pass: the goals are judged on the interleaved one).
+    judge = "--no-goals" not in args
     json_out = None
     if "--json" in args:
         json_out = args[args.index("--json") + 1]
@@ -145,12 +147,15 @@ def main():
                 continue
             r = a / b
             goals.append({"alg": alg, "goal": name, "ratio": r, "limit": limit, "holds": r <= limit})
-    print()
-    if markdown:
+    if not judge:
+        goals = []
+    elif markdown:
+        print()
         print("| alg | goal | measured | limit | holds |\n|---|---|---:|---:|---|")
         for g in goals:
             print(f"| {g['alg']} | {g['goal']} | {g['ratio']:.2f}x | <= {g['limit']:.2f}x | {'yes' if g['holds'] else '**no**'} |")
     else:
+        print()
         print("goals (ratios in this run):")
         for g in goals:
             print(f"  {g['alg']:<6} {g['goal']:<46} {g['ratio']:>6.2f}x  (<= {g['limit']:.2f}x)  {'ok' if g['holds'] else 'FAIL'}")
