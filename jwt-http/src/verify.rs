@@ -96,7 +96,13 @@ impl JwtManager {
         request: &R,
         options: &VerifyOptions,
     ) -> Result<Option<Arc<JwtContext>>, JwtError> {
-        self.start_verification(request, options)?.finish_sync()
+        // The same steps as `start_verification(..)?.finish_sync()`, without the pending
+        // verification in between (its manager handle and the moves of the token through it).
+        match self.read(request, options)? {
+            State::Skipped => Ok(None),
+            State::Anonymous => Ok(Some(self.anonymous())),
+            State::Token(token, location) => self.clone().load_sync(token, location, options),
+        }
     }
 
     /// [`verify_request`](Self::verify_request) for async code: awaits async blocklist and
@@ -119,23 +125,48 @@ impl JwtManager {
         request: &R,
         options: &VerifyOptions,
     ) -> Result<PendingVerification, JwtError> {
-        let pending = |state| PendingVerification {
+        Ok(PendingVerification {
+            state: self.read(request, options)?,
             manager: self.clone(),
             options: *options,
-            state,
-        };
+        })
+    }
+
+    /// Finds the token, verifies it, checks type and freshness.
+    fn read<R: TokenRequest + ?Sized>(
+        &self,
+        request: &R,
+        options: &VerifyOptions,
+    ) -> Result<State, JwtError> {
+        self.read_with(request, options, extract::Scan::Deferred)
+    }
+
+    fn read_with<R: TokenRequest + ?Sized>(
+        &self,
+        request: &R,
+        options: &VerifyOptions,
+        scan: extract::Scan,
+    ) -> Result<State, JwtError> {
         if request.method() == Method::OPTIONS {
-            return Ok(pending(State::Skipped));
+            return Ok(State::Skipped);
         }
         let locations = options
             .locations
             .unwrap_or(self.config().token_location.as_slice());
-        let found = match extract::find(self, request, locations, options.refresh) {
+        let found = match extract::find(self, request, locations, options.refresh, scan) {
             Ok(found) => found,
-            Err(e) if options.optional && e.is_absent() => return Ok(pending(State::Anonymous)),
+            Err(e) if options.optional && e.is_absent() => return Ok(State::Anonymous),
             Err(e) => return Err(e),
         };
-        let data = self.decode_checked(&found.token, found.csrf.as_deref(), false)?;
+        let data = match self.decode_checked(&found.token, found.csrf.as_deref(), false) {
+            Ok(data) => data,
+            // A header token taken without looking into it, refused, and holding white space or
+            // a comma: the full header rules decide, from the start (see `Scan::Deferred`).
+            Err(_) if found.unscanned && extract::has_space_or_comma(&found.token) => {
+                return self.read_with(request, options, extract::Scan::Full);
+            }
+            Err(e) => return Err(e),
+        };
         if options.verify_type {
             let is_refresh = data.claims.token_type() == "refresh";
             if options.refresh != is_refresh {
@@ -147,7 +178,7 @@ impl JwtManager {
         if options.fresh && !data.claims.fresh().is_fresh_at(self.now().as_secs_f64()) {
             return Err(JwtError::FreshTokenRequired(Box::new(data)));
         }
-        Ok(pending(State::Token(data, found.location)))
+        Ok(State::Token(data, found.location))
     }
 }
 
@@ -198,35 +229,44 @@ impl PendingVerification {
     /// Runs the loaders synchronously; an async loader is an error
     /// ([`JwtError::AsyncLoaderInSyncHandler`]).
     pub fn finish_sync(self) -> Result<Option<Arc<JwtContext>>, JwtError> {
-        let (token, location) = match self.state {
-            State::Skipped => return Ok(None),
-            State::Anonymous => return Ok(Some(self.manager.anonymous())),
-            State::Token(token, location) => (token, location),
-        };
-        let callbacks = self.manager.callbacks();
-        if callbacks.needs_async(self.options.skip_revocation_check) {
+        match self.state {
+            State::Skipped => Ok(None),
+            State::Anonymous => Ok(Some(self.manager.anonymous())),
+            State::Token(token, location) => self.manager.load_sync(token, location, &self.options),
+        }
+    }
+}
+
+impl JwtManager {
+    /// The synchronous loaders for a checked token, then its context. Takes the manager handle
+    /// that moves into the context.
+    fn load_sync(
+        self,
+        token: TokenData<Claims>,
+        location: TokenLocation,
+        options: &VerifyOptions,
+    ) -> Result<Option<Arc<JwtContext>>, JwtError> {
+        let callbacks = self.callbacks();
+        if callbacks.needs_async(options.skip_revocation_check) {
             return Err(JwtError::AsyncLoaderInSyncHandler);
         }
-        if !self.options.skip_revocation_check {
+        if !options.skip_revocation_check {
             if let Some(Hook::Sync(f)) = &callbacks.token_in_blocklist {
                 if f(&token.header, &token.claims) {
                     return Err(JwtError::Revoked(Box::new(token)));
                 }
             }
         }
-        if !self.manager.claims_verified(&token) {
+        if !self.claims_verified(&token) {
             return Err(JwtError::ClaimsVerificationFailed(Box::new(token)));
         }
         let user = match &callbacks.user_lookup {
             Some(Hook::Sync(f)) => Some(f(&token.header, &token.claims)),
             _ => None,
         };
-        self.manager
-            .into_context(TokenSlot::Own(token), location, user)
+        self.into_context(TokenSlot::Own(token), location, user)
     }
-}
 
-impl JwtManager {
     fn anonymous(&self) -> Arc<JwtContext> {
         Arc::new(JwtContext::new(None, None, None, self.clone()))
     }
@@ -268,5 +308,125 @@ impl JwtManager {
             user,
             self,
         ))))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::Scan;
+    use proptest::prelude::*;
+
+    const SECRET: &str = "a long random secret, 32 bytes or more";
+
+    fn manager() -> JwtManager {
+        JwtManager::builder()
+            .secret_key(SECRET)
+            .with(|c| {
+                c.token_location = vec![
+                    TokenLocation::Headers,
+                    TokenLocation::QueryString,
+                    TokenLocation::Cookies,
+                ]
+            })
+            .build()
+            .unwrap()
+    }
+
+    /// What a read comes to: the verified claims, or the refusal's status and message.
+    fn outcome(m: &JwtManager, values: &[Vec<u8>], optional: bool, scan: Scan) -> String {
+        let mut request = http::Request::get("/?jwt=from-the-query");
+        for value in values {
+            request = request.header("Authorization", value.as_slice());
+        }
+        let request = request.body(()).unwrap();
+        let options = VerifyOptions {
+            optional,
+            ..VerifyOptions::new()
+        };
+        match m.read_with(&request, &options, scan) {
+            Ok(State::Token(data, location)) => format!("{location:?} {:?}", data.claims.members()),
+            Ok(State::Anonymous) => "anonymous".into(),
+            Ok(State::Skipped) => "skipped".into(),
+            Err(e) => format!("{} {e}", e.status()),
+        }
+    }
+
+    /// Header values around a valid token: the token alone, with white space or a comma
+    /// inside or around it, next to other schemes, repeated.
+    fn values(token: &str) -> Vec<Vec<Vec<u8>>> {
+        let t = token.as_bytes();
+        let mut cases: Vec<Vec<Vec<u8>>> = Vec::new();
+        let one = |v: Vec<u8>| vec![v];
+        cases.push(one([b"Bearer ", t].concat()));
+        for at in [0, 1, 36, t.len() / 2, t.len() - 1, t.len()] {
+            for inserted in [&b" "[..], b",", b", ", b"\t", b" ,", b",,"] {
+                let mut v = b"Bearer ".to_vec();
+                v.extend_from_slice(&t[..at]);
+                v.extend_from_slice(inserted);
+                v.extend_from_slice(&t[at..]);
+                cases.push(one(v));
+            }
+        }
+        cases.push(one([b"Bearer ", t, b", Basic x"].concat()));
+        cases.push(one([b"Basic x, Bearer ", t].concat()));
+        cases.push(one([b"Bearer ", t, b", Bearer ", t].concat()));
+        cases.push(one([b"Bearer ", t, b","].concat()));
+        cases.push(one([b"Bearer ", t, b" "].concat()));
+        cases.push(one([b"Bearer ,", t].concat()));
+        cases.push(one(b"Bearer ,".to_vec()));
+        cases.push(one(b"Bearer , ".to_vec()));
+        cases.push(one(b"Bearer a b".to_vec()));
+        cases.push(vec![[b"Bearer ", t].concat(), b"Basic x".to_vec()]);
+        cases
+    }
+
+    /// Verifying before looking into the token answers every request as the full header rules
+    /// do: the same claims, or the same refusal.
+    #[test]
+    fn deferred_scan_answers_as_the_full_rules() {
+        let m = manager();
+        let token = m.create_access_token("alice").unwrap();
+        let cases = values(&token);
+        let mut took_the_fallback = 0;
+        for values in &cases {
+            for optional in [false, true] {
+                let full = outcome(&m, values, optional, Scan::Full);
+                let deferred = outcome(&m, values, optional, Scan::Deferred);
+                assert_eq!(deferred, full, "{values:?} optional={optional}");
+                took_the_fallback += usize::from(
+                    full.starts_with("Headers ")
+                        && values.len() == 1
+                        && values[0] != [b"Bearer ", token.as_bytes()].concat(),
+                );
+            }
+        }
+        // Some values with a comma after the token still verify under the full rules (the
+        // comma segment is dropped): the deferred read gets there through its fallback.
+        assert!(took_the_fallback > 0);
+    }
+
+    proptest! {
+        #[test]
+        fn deferred_scan_agrees_on_any_header(
+            value in proptest::collection::vec(
+                prop_oneof![
+                    Just(b' '), Just(b','), Just(b'\t'), Just(b'.'),
+                    Just(b'B'), Just(b'a'), 0x21u8..0x7f, 0x80u8..=0xff,
+                ],
+                0..40,
+            ),
+            prefix in prop_oneof![Just(&b""[..]), Just(&b"Bearer "[..]), Just(&b"Bearer"[..])],
+            optional in any::<bool>(),
+        ) {
+            let m = manager();
+            let value = [prefix, &value].concat();
+            prop_assume!(http::HeaderValue::from_bytes(&value).is_ok());
+            let values = vec![value];
+            prop_assert_eq!(
+                outcome(&m, &values, optional, Scan::Deferred),
+                outcome(&m, &values, optional, Scan::Full)
+            );
+        }
     }
 }
