@@ -158,6 +158,18 @@ impl Parsed {
         }
     }
 
+    /// Whether a claim of this name is there, without reading its value.
+    fn has(&self, name: &str) -> bool {
+        match known_slot(name.as_bytes()) {
+            Some(slot) => match self.known[slot] {
+                ABSENT if self.members.len() < usize::from(ABSENT) => false,
+                ABSENT => self.scan(KNOWN[slot]).is_some(),
+                _ => true,
+            },
+            None => self.scan(name).is_some(),
+        }
+    }
+
     /// The claim at position `slot` of [`KNOWN`], without comparing names.
     #[inline]
     fn known(&self, slot: usize) -> Option<ClaimRef<'_>> {
@@ -333,7 +345,10 @@ impl Claims {
 
     /// Whether a claim is present.
     pub fn contains(&self, name: &str) -> bool {
-        self.lookup(name).is_some()
+        match &self.repr {
+            Repr::Map(members) => members.contains_key(name),
+            Repr::Parsed(parsed) => parsed.has(name),
+        }
     }
 
     /// All claims.
@@ -486,5 +501,46 @@ impl<'de> serde::Deserializer<'de> for MapRef<'de> {
         bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
         bytes byte_buf option unit unit_struct newtype_struct seq tuple
         tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parsed(json: &str) -> Claims {
+        let parsed = crate::strict_json::parse_members(json.as_bytes().to_vec())
+            .unwrap()
+            .unwrap();
+        Claims::from_parsed(parsed)
+    }
+
+    /// `contains` on decoded claims answers as the claims map does, for every known name and
+    /// others, present or absent, spelled with escapes or not, and past `u16` positions.
+    #[test]
+    fn contains_agrees_with_the_map() {
+        let many: String = (0..70_000).map(|i| format!("\"k{i}\":0,")).collect();
+        let cases = [
+            r#"{"sub":"a","exp":1,"fresh":false,"x":null}"#.to_owned(),
+            r#"{"\u0073ub":"a","typ\u0065":"access","\u00e9":1}"#.to_owned(),
+            r#"{}"#.to_owned(),
+            format!(r#"{{{many}"jti":"late","other":1}}"#),
+        ];
+        let names = KNOWN
+            .iter()
+            .copied()
+            .chain(["x", "é", "other", "k5", "k69999", "nope", ""]);
+        for json in &cases {
+            let claims = parsed(json);
+            let map = claims.members().clone();
+            for name in names.clone() {
+                assert_eq!(
+                    claims.contains(name),
+                    map.contains_key(name),
+                    "{name:?} in {:.60}",
+                    json
+                );
+            }
+        }
     }
 }
