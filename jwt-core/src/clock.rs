@@ -20,8 +20,7 @@ impl UnixTime {
 
     /// Whole seconds, truncated toward negative infinity (as PyJWT's `timegm` does).
     pub fn secs(self) -> i64 {
-        // `as` saturates for out-of-range floats.
-        self.0.floor() as i64
+        crate::numeric_date::floor_i64(self.0)
     }
 
     /// Fractional seconds.
