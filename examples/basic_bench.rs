@@ -21,7 +21,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Json;
+use axum::{Json, Router};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use hmac::{Hmac, KeyInit, Mac};
@@ -30,7 +30,7 @@ use serde_json::json;
 
 #[allow(dead_code)]
 #[path = "basic.rs"]
-mod basic;
+pub mod basic;
 
 /// `/protected`'s body, minus the token: the identity is a constant.
 async fn unprotected() -> Response {
@@ -132,20 +132,25 @@ fn floor_decode(token: &str) -> Option<AccessClaims> {
     (claims.exp > now && claims.nbf <= now).then_some(claims)
 }
 
+/// The seed's routes and the three twins of `/protected`.
+pub fn app() -> Router {
+    peers();
+    basic::app()
+        .route("/unprotected", get(unprotected))
+        .route("/jsonwebtoken", get(with_jsonwebtoken))
+        .route("/floor", get(with_floor))
+}
+
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     basic::install_manager()?;
-    peers();
     let port: u16 = match std::env::var("PORT") {
         Ok(p) => p
             .parse()
             .map_err(|_| format!("PORT must be a port number, got {p:?}"))?,
         Err(_) => 5000,
     };
-    let app = basic::app()
-        .route("/unprotected", get(unprotected))
-        .route("/jsonwebtoken", get(with_jsonwebtoken))
-        .route("/floor", get(with_floor));
+    let app = app();
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
     eprintln!("listening on http://{}", listener.local_addr()?);
     axum::serve(listener, app).await?;
