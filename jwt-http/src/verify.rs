@@ -138,7 +138,13 @@ impl JwtManager {
         request: &R,
         options: &VerifyOptions,
     ) -> Result<State, JwtError> {
-        self.read_with(request, options, extract::Scan::Deferred)
+        // A decode-key loader is the application's code: it runs exactly as often as under the
+        // full rules, never again for a token read a second time.
+        let scan = match self.callbacks().decode_key {
+            Some(_) => extract::Scan::Full,
+            None => extract::Scan::Deferred,
+        };
+        self.read_with(request, options, scan)
     }
 
     fn read_with<R: TokenRequest + ?Sized>(
@@ -319,7 +325,7 @@ mod tests {
 
     const SECRET: &str = "a long random secret, 32 bytes or more";
 
-    fn manager() -> JwtManager {
+    fn manager(header_type: &str) -> JwtManager {
         JwtManager::builder()
             .secret_key(SECRET)
             .with(|c| {
@@ -327,15 +333,24 @@ mod tests {
                     TokenLocation::Headers,
                     TokenLocation::QueryString,
                     TokenLocation::Cookies,
-                ]
+                ];
+                c.header_type = header_type.into();
             })
             .build()
             .unwrap()
     }
 
-    /// What a read comes to: the verified claims, or the refusal's status and message.
-    fn outcome(m: &JwtManager, values: &[Vec<u8>], optional: bool, scan: Scan) -> String {
-        let mut request = http::Request::get("/?jwt=from-the-query");
+    /// What a read comes to: the verified claims, or the refusal's status and message. With
+    /// `query`, the query string holds a (bad) token too, so an absent header moves on to it.
+    fn outcome(
+        m: &JwtManager,
+        values: &[Vec<u8>],
+        optional: bool,
+        query: bool,
+        scan: Scan,
+    ) -> String {
+        let uri = if query { "/?jwt=from-the-query" } else { "/" };
+        let mut request = http::Request::get(uri);
         for value in values {
             request = request.header("Authorization", value.as_slice());
         }
@@ -345,7 +360,9 @@ mod tests {
             ..VerifyOptions::new()
         };
         match m.read_with(&request, &options, scan) {
-            Ok(State::Token(data, location)) => format!("{location:?} {:?}", data.claims.members()),
+            Ok(State::Token(data, location)) => {
+                format!("{location:?} {:?}", data.claims.members())
+            }
             Ok(State::Anonymous) => "anonymous".into(),
             Ok(State::Skipped) => "skipped".into(),
             Err(e) => format!("{} {e}", e.status()),
@@ -382,28 +399,93 @@ mod tests {
     }
 
     /// Verifying before looking into the token answers every request as the full header rules
-    /// do: the same claims, or the same refusal.
+    /// do: the same claims, or the same refusal; with and without `optional`, with and without
+    /// another location to fall back on, for the `Bearer` scheme and for bare tokens.
     #[test]
     fn deferred_scan_answers_as_the_full_rules() {
-        let m = manager();
-        let token = m.create_access_token("alice").unwrap();
-        let cases = values(&token);
-        let mut took_the_fallback = 0;
-        for values in &cases {
-            for optional in [false, true] {
-                let full = outcome(&m, values, optional, Scan::Full);
-                let deferred = outcome(&m, values, optional, Scan::Deferred);
-                assert_eq!(deferred, full, "{values:?} optional={optional}");
-                took_the_fallback += usize::from(
-                    full.starts_with("Headers ")
-                        && values.len() == 1
-                        && values[0] != [b"Bearer ", token.as_bytes()].concat(),
-                );
+        for header_type in ["Bearer", ""] {
+            let m = manager(header_type);
+            let token = m.create_access_token("alice").unwrap();
+            let mut cases = values(&token);
+            if header_type.is_empty() {
+                // The same values without the scheme word, plus ones only commas or blanks.
+                for case in &mut cases {
+                    for value in case.iter_mut() {
+                        if let Some(rest) = value.strip_prefix(b"Bearer ") {
+                            *value = rest.to_vec();
+                        }
+                    }
+                }
+                cases.extend([
+                    vec![b",".to_vec()],
+                    vec![b" , ".to_vec()],
+                    vec![b"a,".to_vec()],
+                ]);
             }
+            let (mut fell_back, mut anonymous) = (0, 0);
+            for values in &cases {
+                for optional in [false, true] {
+                    for query in [false, true] {
+                        let full = outcome(&m, values, optional, query, Scan::Full);
+                        let deferred = outcome(&m, values, optional, query, Scan::Deferred);
+                        assert_eq!(
+                            deferred, full,
+                            "{header_type:?} {values:?} optional={optional} query={query}"
+                        );
+                        let exact = [header_type.as_bytes(), b" ", token.as_bytes()].concat();
+                        let exact = exact.strip_prefix(b" ").unwrap_or(&exact);
+                        fell_back += usize::from(
+                            full.starts_with("Headers ") && values[..] != [exact.to_vec()],
+                        );
+                        anonymous += usize::from(full == "anonymous");
+                    }
+                }
+            }
+            // Some values with a comma after the token still verify under the full rules (the
+            // comma segment is dropped), and some blank ones are absent: the deferred read gets
+            // to both through its fallback.
+            assert!(fell_back > 0, "{header_type:?}");
+            assert!(anonymous > 0, "{header_type:?}");
         }
-        // Some values with a comma after the token still verify under the full rules (the
-        // comma segment is dropped): the deferred read gets there through its fallback.
-        assert!(took_the_fallback > 0);
+    }
+
+    /// With a decode-key loader, the application's code runs exactly as often as under the full
+    /// rules (the read does not defer the scan).
+    #[test]
+    fn a_decode_key_loader_runs_as_under_the_full_rules() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let calls = Arc::new(AtomicUsize::new(0));
+        let counted = Arc::clone(&calls);
+        let m = JwtManager::builder()
+            .secret_key(SECRET)
+            .decode_key_loader(move |_, _| {
+                counted.fetch_add(1, Ordering::SeqCst);
+                jwt_core::Key::new(jwt_core::Algorithm::HS256, SECRET).unwrap()
+            })
+            .build()
+            .unwrap();
+        let token = m.create_access_token("alice").unwrap();
+        for value in [
+            format!("Bearer {token}"),
+            format!("Bearer {token},"),
+            format!("Bearer {token}, Basic x"),
+            format!("Bearer {token} junk"),
+        ] {
+            let request = http::Request::get("/")
+                .header("Authorization", value.as_str())
+                .body(())
+                .unwrap();
+            let options = VerifyOptions::new();
+            calls.store(0, Ordering::SeqCst);
+            let read = format!("{:?}", m.read(&request, &options).map(|_| ()));
+            let by_read = calls.swap(0, Ordering::SeqCst);
+            let full = format!(
+                "{:?}",
+                m.read_with(&request, &options, Scan::Full).map(|_| ())
+            );
+            assert_eq!(read, full, "{value}");
+            assert_eq!(by_read, calls.load(Ordering::SeqCst), "{value}");
+        }
     }
 
     proptest! {
@@ -418,14 +500,15 @@ mod tests {
             ),
             prefix in prop_oneof![Just(&b""[..]), Just(&b"Bearer "[..]), Just(&b"Bearer"[..])],
             optional in any::<bool>(),
+            query in any::<bool>(),
         ) {
-            let m = manager();
+            let m = manager("Bearer");
             let value = [prefix, &value].concat();
             prop_assume!(http::HeaderValue::from_bytes(&value).is_ok());
             let values = vec![value];
             prop_assert_eq!(
-                outcome(&m, &values, optional, Scan::Deferred),
-                outcome(&m, &values, optional, Scan::Full)
+                outcome(&m, &values, optional, query, Scan::Deferred),
+                outcome(&m, &values, optional, query, Scan::Full)
             );
         }
     }
