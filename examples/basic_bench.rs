@@ -8,6 +8,10 @@
 //! - `/floor`: the primitives alone: a pre-keyed HMAC-SHA256 compared in constant time,
 //!   `base64` and `serde_json` into a struct, `exp`/`nbf`/`type` checked.
 //!
+//! Both peers take the request whole, as `/protected` does. They do less than `/protected`:
+//! the first `Authorization` value only, no flask-jwt-extended header rules, no `iat` check, no
+//! context for the handler.
+//!
 //! All four answer `{"logged_in_as": ...}`; the three that verify answer 401 without a valid
 //! token.
 //!
@@ -18,6 +22,7 @@
 use std::sync::OnceLock;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use axum::extract::Request;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -99,10 +104,11 @@ fn answer(claims: Option<AccessClaims>) -> Response {
     }
 }
 
-/// `/protected` with `jsonwebtoken` instead of `#[jwt_required]`.
-async fn with_jsonwebtoken(headers: HeaderMap) -> Response {
+/// `/protected` with `jsonwebtoken` instead of `#[jwt_required]` (the request taken whole, as
+/// `/protected` takes it: no copy of the headers).
+async fn with_jsonwebtoken(req: Request) -> Response {
     let p = peers();
-    answer(bearer(&headers).and_then(|token| {
+    answer(bearer(req.headers()).and_then(|token| {
         jsonwebtoken::decode::<AccessClaims>(token, &p.decoding, &p.validation)
             .ok()
             .map(|data| data.claims)
@@ -110,8 +116,8 @@ async fn with_jsonwebtoken(headers: HeaderMap) -> Response {
 }
 
 /// `/protected` with the primitives alone.
-async fn with_floor(headers: HeaderMap) -> Response {
-    answer(bearer(&headers).and_then(floor_decode))
+async fn with_floor(req: Request) -> Response {
+    answer(bearer(req.headers()).and_then(floor_decode))
 }
 
 fn floor_decode(token: &str) -> Option<AccessClaims> {

@@ -3,15 +3,15 @@
 # floor; HS256/384/512) and prints tables of ns/op with ratios against jsonwebtoken and against
 # the floor, every number of a table from the same run, then the issue-5 goals.
 #
-#   scripts/bench.sh                      # ~8 min on 2 cores once built
+#   scripts/bench.sh                      # ~9 min on 2 cores once built
 #   scripts/bench.sh decode_HS256         # a filter: only matching benchmarks
-#   BENCH_CRITERION=0 scripts/bench.sh    # only the interleaved runs (~1.5 min)
+#   BENCH_CRITERION=0 scripts/bench.sh    # only the interleaved and cold passes (~2 min)
 #   BENCH_TIME=5 BENCH_SAMPLES=100 scripts/bench.sh   # longer criterion runs
 #   BENCH_MARKDOWN=1 scripts/bench.sh     # tables as Markdown (BENCHMARKS.md)
 #   BENCH_JSON=out.json scripts/bench.sh  # also keep the interleaved table as JSON
 #   BENCH_COLD=0 scripts/bench.sh         # skip the cold pass (~1 min)
 #
-# Two passes over the same cases:
+# Three passes over the same cases:
 # 1. criterion (warm-up 1 s, 3 s, 50 samples per case): its median and 95 % interval;
 # 2. the interleaved runner (BENCH_PROCESSES=3 processes of 600 rounds; each round runs every
 #    case for ~0.5 ms in turn): every case meets the same background load, so ratios hold on a

@@ -6,7 +6,7 @@
 #
 #   scripts/load.sh                       # wrk (apt-get install wrk); ~2.5 min
 #   DURATION=3 ROUNDS=12 CONNS=64 scripts/load.sh
-#   FLASK=0 scripts/load.sh               # skip the Flask twin
+#   FLASK=0 scripts/load.sh               # skip the Flask twin (else one FLASK_DURATION=10 s run)
 #   PIN=0 scripts/load.sh                 # do not pin server and wrk to separate cores
 #
 # By default (PIN=1, on 2+ cores) the server runs on core 0 with one tokio worker and wrk on
@@ -26,8 +26,10 @@ DURATION="${DURATION:-1}"
 CONNS="${CONNS:-32}"
 THREADS="${THREADS:-1}"
 ROUNDS="${ROUNDS:-30}"
+[[ "$ROUNDS" -ge 1 ]] || { echo "ROUNDS must be at least 1" >&2; exit 1; }
 FLASK="${FLASK:-1}"
 FLASK_WORKERS="${FLASK_WORKERS:-2}"
+FLASK_DURATION="${FLASK_DURATION:-10}"
 PIN="${PIN:-1}"
 TWIN="${FLASK_TWIN:-../shared/conformance/flask_twin.py}"
 target="${CARGO_TARGET_DIR:-target}"
@@ -144,7 +146,7 @@ if [[ "$FLASK" == 1 ]]; then
         pids+=($!)
         wait_port "$FLASK_PORT"
         ftoken=$(login "$FLASK_PORT")
-        out=$(wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" -H "Authorization: Bearer $ftoken" \
+        out=$(wrk -t"$THREADS" -c"$CONNS" -d"${FLASK_DURATION}s" -H "Authorization: Bearer $ftoken" \
             "http://127.0.0.1:$FLASK_PORT/protected")
         grep -q "Non-2xx" <<<"$out" && { echo "Flask twin: non-2xx answers" >&2; exit 1; }
         f=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
