@@ -769,6 +769,14 @@ fn criterion_benches(c: &mut Criterion) {
     }
 }
 
+/// A number from the environment, or `default`.
+fn env(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 /// The same cases, interleaved: round after round, each case runs one batch of about
 /// `BENCH_BATCH_US` (default 500) microseconds, for `BENCH_ROUNDS` (default 600) rounds. On a
 /// shared, busy machine every case then meets the same mix of load, so the ratios hold even
@@ -776,12 +784,6 @@ fn criterion_benches(c: &mut Criterion) {
 /// ns/op; the interval is the interquartile range) under `$CARGO_TARGET_DIR/interleaved`, for
 /// `scripts/bench_table.py`.
 fn interleaved(filter: Option<&str>) {
-    let env = |name: &str, default: u64| {
-        std::env::var(name)
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(default)
-    };
     let rounds = env("BENCH_ROUNDS", 600) as usize;
     let batch = Duration::from_micros(env("BENCH_BATCH_US", 500));
     let fixtures: Vec<Fixture> = ALGS.into_iter().map(Fixture::new).collect();
@@ -859,12 +861,6 @@ fn write_estimates(dir: &str, cases: &[Case<'_>], samples: Vec<Vec<f64>>) {
 /// rotating order; the timer's own cost (an empty case, measured the same way) is subtracted.
 /// Writes under `$CARGO_TARGET_DIR/cold`.
 fn cold(filter: Option<&str>) {
-    let env = |name: &str, default: u64| {
-        std::env::var(name)
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(default)
-    };
     let rounds = env("BENCH_ROUNDS", 3000) as usize;
     let evict_len = env("BENCH_EVICT_KIB", 2048) as usize * 1024;
     let fixtures: Vec<Fixture> = ALGS.into_iter().map(Fixture::new).collect();

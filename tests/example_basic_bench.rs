@@ -13,14 +13,7 @@ use serde_json::json;
 async fn the_twins_of_protected_answer_alike() {
     basic_bench::basic::install_manager().unwrap();
     let addr = common::serve(basic_bench::app()).await;
-    let login = common::send(
-        addr,
-        "POST",
-        "/login",
-        &[("Content-Type", "application/json")],
-        Some(r#"{"username":"test","password":"test"}"#),
-    )
-    .await;
+    let login = common::post_json(addr, "/login", r#"{"username":"test","password":"test"}"#).await;
     let access = login.json()["access_token"].as_str().unwrap().to_owned();
     let refresh = jwt_extended::create_refresh_token("test").unwrap();
     let mut tampered = access.clone().into_bytes();

@@ -15,14 +15,7 @@ use serde_json::{json, Value};
 const SECRET: &str = "blocklist-test-secret-0123456789abcdef-xyz";
 
 async fn login(addr: SocketAddr) -> (String, String) {
-    let reply = common::send(
-        addr,
-        "POST",
-        "/login",
-        &[("Content-Type", "application/json")],
-        Some(r#"{"username":"test","password":"test"}"#),
-    )
-    .await;
+    let reply = common::post_json(addr, "/login", r#"{"username":"test","password":"test"}"#).await;
     assert_eq!(reply.status, 200);
     let body = reply.json();
     (

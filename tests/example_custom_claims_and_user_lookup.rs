@@ -27,14 +27,7 @@ async fn start() -> (SocketAddr, JwtManager, Users) {
 
 async fn login(addr: SocketAddr, username: &str, password: &str) -> (u16, Value) {
     let body = json!({ "username": username, "password": password }).to_string();
-    let reply = common::send(
-        addr,
-        "POST",
-        "/login",
-        &[("Content-Type", "application/json")],
-        Some(&body),
-    )
-    .await;
+    let reply = common::post_json(addr, "/login", &body).await;
     (reply.status, reply.json())
 }
 

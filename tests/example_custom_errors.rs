@@ -194,14 +194,7 @@ async fn a_non_fresh_token_gets_the_needs_fresh_token_loader_response() {
     assert_eq!(reply.json(), json!({"logged_in_as": "test"}));
 
     // The token from /login is fresh.
-    let reply = common::send(
-        addr,
-        "POST",
-        "/login",
-        &[("Content-Type", "application/json")],
-        Some(r#"{"username":"test","password":"test"}"#),
-    )
-    .await;
+    let reply = common::post_json(addr, "/login", r#"{"username":"test","password":"test"}"#).await;
     assert_eq!(reply.status, 200);
     let fresh = reply.json()["access_token"].as_str().unwrap().to_owned();
     let reply = call(addr, "GET", "/settings", &bearer(&fresh)).await;
@@ -210,14 +203,7 @@ async fn a_non_fresh_token_gets_the_needs_fresh_token_loader_response() {
         json_answer(200, json!({"settings_of": "test"}))
     );
 
-    let reply = common::send(
-        addr,
-        "POST",
-        "/login",
-        &[("Content-Type", "application/json")],
-        Some(r#"{"username":"test","password":"nope"}"#),
-    )
-    .await;
+    let reply = common::post_json(addr, "/login", r#"{"username":"test","password":"nope"}"#).await;
     assert_eq!(
         answer(&reply),
         json_answer(

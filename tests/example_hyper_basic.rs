@@ -36,14 +36,7 @@ async fn the_seed_curl_session_answers_as_the_seed_says() {
     );
 
     // $ curl -H "Content-Type: application/json" -X POST -d '{"username":"test","password":"test"}' .../login
-    let reply = common::send(
-        addr,
-        "POST",
-        "/login",
-        &[("Content-Type", "application/json")],
-        Some(r#"{"username":"test","password":"test"}"#),
-    )
-    .await;
+    let reply = common::post_json(addr, "/login", r#"{"username":"test","password":"test"}"#).await;
     assert_eq!(reply.status, 200);
     assert_eq!(
         reply.headers.get("content-type").unwrap(),

@@ -44,14 +44,7 @@ fn cookie_values(set_cookies: &[String]) -> HashMap<String, String> {
 
 /// Logs in; returns the cookie values.
 async fn login(addr: SocketAddr) -> HashMap<String, String> {
-    let reply = common::send(
-        addr,
-        "POST",
-        "/login",
-        &[("Content-Type", "application/json")],
-        Some(r#"{"username":"test","password":"test"}"#),
-    )
-    .await;
+    let reply = common::post_json(addr, "/login", r#"{"username":"test","password":"test"}"#).await;
     assert_eq!(reply.status, 200);
     assert_eq!(reply.json(), json!({"msg": "login successful"}));
     cookie_values(&set_cookies(&reply))
@@ -79,14 +72,7 @@ fn logged_in() -> (u16, serde_json::Value) {
 #[tokio::test]
 async fn login_sets_the_token_and_csrf_cookies_as_flask_jwt_extended_does() {
     let (addr, manager) = start().await;
-    let reply = common::send(
-        addr,
-        "POST",
-        "/login",
-        &[("Content-Type", "application/json")],
-        Some(r#"{"username":"test","password":"test"}"#),
-    )
-    .await;
+    let reply = common::post_json(addr, "/login", r#"{"username":"test","password":"test"}"#).await;
     assert_eq!(reply.status, 200);
     let cookies = set_cookies(&reply);
     let values = cookie_values(&cookies);
@@ -119,14 +105,8 @@ async fn login_sets_the_token_and_csrf_cookies_as_flask_jwt_extended_does() {
     );
     assert_ne!(access_claims.csrf(), refresh_claims.csrf());
 
-    let reply = common::send(
-        addr,
-        "POST",
-        "/login",
-        &[("Content-Type", "application/json")],
-        Some(r#"{"username":"test","password":"guess"}"#),
-    )
-    .await;
+    let reply =
+        common::post_json(addr, "/login", r#"{"username":"test","password":"guess"}"#).await;
     assert_eq!(reply.status, 401);
     assert_eq!(reply.json(), json!({"msg": "Bad username or password"}));
     assert!(set_cookies(&reply).is_empty());

@@ -24,14 +24,7 @@ struct Session {
 async fn start() -> Session {
     let manager = multiple_locations::manager(SECRET).unwrap();
     let addr = common::serve(multiple_locations::app(manager)).await;
-    let reply = common::send(
-        addr,
-        "POST",
-        "/login",
-        &[("Content-Type", "application/json")],
-        Some(r#"{"username":"test","password":"test"}"#),
-    )
-    .await;
+    let reply = common::post_json(addr, "/login", r#"{"username":"test","password":"test"}"#).await;
     assert_eq!(reply.status, 200);
     let token = reply.json()["access_token"].as_str().unwrap().to_owned();
     let mut cookie = String::new();

@@ -19,14 +19,7 @@ async fn start() -> (SocketAddr, jwt_extended::JwtManager) {
 }
 
 async fn login(addr: SocketAddr) -> (String, String) {
-    let reply = common::send(
-        addr,
-        "POST",
-        "/login",
-        &[("Content-Type", "application/json")],
-        Some(r#"{"username":"test","password":"test"}"#),
-    )
-    .await;
+    let reply = common::post_json(addr, "/login", r#"{"username":"test","password":"test"}"#).await;
     assert_eq!(reply.status, 200);
     let body = reply.json();
     let access = body["access_token"].as_str().unwrap().to_owned();
@@ -58,14 +51,7 @@ async fn login_returns_an_access_and_a_refresh_token() {
         30.0 * 86_400.0
     );
 
-    let reply = common::send(
-        addr,
-        "POST",
-        "/login",
-        &[("Content-Type", "application/json")],
-        Some(r#"{"username":"test","password":"nope"}"#),
-    )
-    .await;
+    let reply = common::post_json(addr, "/login", r#"{"username":"test","password":"nope"}"#).await;
     assert_eq!(reply.status, 401);
     assert_eq!(reply.json(), json!({"msg": "Bad username or password"}));
 }

@@ -171,12 +171,10 @@ async fn the_example_manager_runs_on_the_system_clock() {
         fresh_ok()
     );
 
-    let reply = common::send(
+    let reply = common::post_json(
         addr,
-        "POST",
         "/fresh-login",
-        &[("Content-Type", "application/json")],
-        Some(r#"{"username":"test","password":"wrong"}"#),
+        r#"{"username":"test","password":"wrong"}"#,
     )
     .await;
     assert_eq!(

@@ -16,14 +16,7 @@ const SECRET: &str = "tower-middleware-test-secret-0123456789abcd";
 async fn start() -> (SocketAddr, String, String) {
     let manager = tower_middleware::manager(SECRET).unwrap();
     let addr = common::serve(tower_middleware::app(manager)).await;
-    let reply = common::send(
-        addr,
-        "POST",
-        "/login",
-        &[("Content-Type", "application/json")],
-        Some(r#"{"username":"test","password":"test"}"#),
-    )
-    .await;
+    let reply = common::post_json(addr, "/login", r#"{"username":"test","password":"test"}"#).await;
     assert_eq!(reply.status, 200);
     let body = reply.json();
     (

@@ -72,6 +72,18 @@ pub async fn send(
     }
 }
 
+/// `POST path` with a JSON body (`Content-Type: application/json`).
+pub async fn post_json(addr: SocketAddr, path: &str, body: &str) -> Reply {
+    send(
+        addr,
+        "POST",
+        path,
+        &[("Content-Type", "application/json")],
+        Some(body),
+    )
+    .await
+}
+
 /// The seed's `POST /login` checks and their answers: (headers, body, status, message).
 pub async fn assert_seed_login_checks(addr: SocketAddr) {
     let json = [("Content-Type", "application/json")];
