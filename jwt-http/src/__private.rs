@@ -28,19 +28,33 @@ where
     R: TokenRequest + ?Sized,
     Ret: JwtRejection,
 {
-    let pending = start::<R, Ret>(manager, request, options)?;
-    let manager = pending.manager().clone();
-    pending
-        .finish_sync()
-        .map_err(|e| Ret::from_jwt_error(e, Some(&manager)))
+    match start::<R, Ret>(manager, request, options)? {
+        Started::Ready(context) => Ok(context),
+        // Async loaders in a sync handler: `finish_sync` refuses them.
+        Started::Pending(pending) => {
+            let manager = pending.manager().clone();
+            pending
+                .finish_sync()
+                .map_err(|e| Ret::from_jwt_error(e, Some(&manager)))
+        }
+    }
 }
 
-/// The part of verification that reads the request (for async handlers, before any `.await`).
+/// What [`start`] leaves to do.
+pub enum Started {
+    /// Nothing: no loader is async, so they have run. The context (`None` for OPTIONS).
+    Ready(Option<Arc<JwtContext>>),
+    /// The loaders, some of them async ([`finish`]).
+    Pending(PendingVerification),
+}
+
+/// The part of verification that reads the request (for async handlers, before any `.await`);
+/// when no loader is async, the loaders too, without a pending verification in between.
 pub fn start<R, Ret>(
     manager: Option<&JwtManager>,
     request: &R,
     options: &VerifyOptions,
-) -> Result<PendingVerification, Ret>
+) -> Result<Started, Ret>
 where
     R: TokenRequest + ?Sized,
     Ret: JwtRejection,
@@ -56,9 +70,17 @@ where
             None => return Err(Ret::from_jwt_error(JwtError::NoManager, None)),
         },
     };
-    manager
-        .start_verification(request, options)
-        .map_err(|e| Ret::from_jwt_error(e, Some(manager)))
+    let started = if manager
+        .callbacks()
+        .needs_async(options.skip_revocation_check)
+    {
+        manager
+            .start_verification(request, options)
+            .map(Started::Pending)
+    } else {
+        manager.verify_request(request, options).map(Started::Ready)
+    };
+    started.map_err(|e| Ret::from_jwt_error(e, Some(manager)))
 }
 
 /// Runs the loaders of a started verification, awaiting async ones.

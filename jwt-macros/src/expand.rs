@@ -74,12 +74,14 @@ pub(crate) fn expand(args: &Args, item: ItemFn, request: &Ident) -> TokenStream 
     let body = if sig.asyncness.is_some() {
         quote! {
             #verify
-            let __jwt_pending = match #start {
-                ::core::result::Result::Ok(pending) => pending,
-                ::core::result::Result::Err(rejection) => return rejection,
-            };
-            let __jwt_context = match #finish.await {
-                ::core::result::Result::Ok(context) => context,
+            let __jwt_context = match #start {
+                ::core::result::Result::Ok(#private::Started::Ready(context)) => context,
+                ::core::result::Result::Ok(#private::Started::Pending(__jwt_pending)) => {
+                    match #finish.await {
+                        ::core::result::Result::Ok(context) => context,
+                        ::core::result::Result::Err(rejection) => return rejection,
+                    }
+                }
                 ::core::result::Result::Err(rejection) => return rejection,
             };
             #private::scope(__jwt_context, async move #block).await
