@@ -415,11 +415,15 @@ pub fn append_values(headers: &mut HeaderMap, name: http::HeaderName, values: &[
 
 // ---------------------------------------------------------------------------------------------
 // Reference models of the extraction rules (flask-jwt-extended spec §6, jwt-http's documented
-// deviations: blank comma segments skipped, whitespace = Python's ASCII set).
+// deviations: blank comma segments skipped).
 
-/// `str.split()` white space that a header value can hold.
+/// `str.split()` white space that a header value can hold, its bytes read as Latin-1 (as
+/// Werkzeug reads them): the ASCII set plus NEL (`0x85`) and NBSP (`0xA0`).
 pub fn is_py_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c | 0x1c..=0x1f)
+    matches!(
+        b,
+        b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c | 0x1c..=0x1f | 0x85 | 0xa0
+    )
 }
 
 fn py_split(s: &[u8]) -> Vec<&[u8]> {

@@ -377,7 +377,16 @@ mod tests {
         let one = |v: Vec<u8>| vec![v];
         cases.push(one([b"Bearer ", t].concat()));
         for at in [0, 1, 36, t.len() / 2, t.len() - 1, t.len()] {
-            for inserted in [&b" "[..], b",", b", ", b"\t", b" ,", b",,"] {
+            for inserted in [
+                &b" "[..],
+                b",",
+                b", ",
+                b"\t",
+                b" ,",
+                b",,",
+                b"\xa0",
+                b",\x85",
+            ] {
                 let mut v = b"Bearer ".to_vec();
                 v.extend_from_slice(&t[..at]);
                 v.extend_from_slice(inserted);

@@ -120,7 +120,8 @@ fn plain_token<'a>(value: &'a [u8], header_type: &str, scan: Scan) -> Option<&'a
         .then_some(token)
 }
 
-/// Whether `s` holds a byte at or below the space, or a comma: eight bytes at a time.
+/// Whether `s` holds a byte at or below the space, a comma, NEL (`0x85`) or NBSP (`0xA0`): the
+/// bytes the header rules look at ([`is_space`] and `,`), eight bytes at a time.
 pub(crate) fn has_space_or_comma(s: &[u8]) -> bool {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
@@ -134,14 +135,27 @@ pub(crate) fn has_space_or_comma(s: &[u8]) -> bool {
         let mut word = [0u8; 8];
         word.copy_from_slice(chunk);
         let x = u64::from_le_bytes(word);
-        flags |= below(x, b' ' + 1) | below(x ^ (ONES * u64::from(b',')), 1);
+        flags |= below(x, b' ' + 1)
+            | below(x ^ (ONES * u64::from(b',')), 1)
+            | below(x ^ (ONES * 0x85), 1)
+            | below(x ^ (ONES * 0xa0), 1);
     }
-    flags != 0 || chunks.remainder().iter().any(|b| *b <= b' ' || *b == b',')
+    flags != 0
+        || chunks
+            .remainder()
+            .iter()
+            .any(|b| *b <= b' ' || matches!(*b, b',' | 0x85 | 0xa0))
 }
 
-/// Python's `str.split()` white space, restricted to what a header value can hold.
+/// Python's `str.split()` white space, restricted to what a header value can hold. Werkzeug
+/// hands header bytes to flask-jwt-extended as Latin-1, so NEL (`0x85`) and NBSP (`0xA0`)
+/// separate words there too: `Bearer\xA0<token>` is a valid header (observed on 4.7.4: 200),
+/// even where the byte is part of a UTF-8 sequence.
 fn is_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c | 0x1c..=0x1f)
+    matches!(
+        b,
+        b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c | 0x1c..=0x1f | 0x85 | 0xa0
+    )
 }
 
 fn trim_space(mut s: &[u8]) -> &[u8] {
@@ -224,13 +238,15 @@ mod tests {
                 for at in [0, len / 2, len - 1] {
                     let mut s = vec![b'a'; len];
                     s[at] = byte;
-                    let expected = byte <= b' ' || byte == b',';
+                    let expected = byte <= b' ' || matches!(byte, b',' | 0x85 | 0xa0);
                     assert_eq!(has_space_or_comma(&s), expected, "{byte:#x} {len} {at}");
                 }
             }
         }
         assert!(!has_space_or_comma(b""));
         assert!(!has_space_or_comma("é€😀abc".as_bytes()));
+        // `à` is C3 A0 in UTF-8: its second byte is NBSP to Latin-1 eyes.
+        assert!(has_space_or_comma("voilà".as_bytes()));
     }
 
     /// The one-pass shortcut gives what the full rules give, whenever it answers.
@@ -280,6 +296,19 @@ mod tests {
     #[test]
     fn flask_header_rules() {
         assert_eq!(run(&[b"Bearer abc"], "Bearer"), Ok(b"abc".to_vec()));
+        // NBSP and NEL separate words, as in flask-jwt-extended 4.7.4 (its test client: 200 for
+        // each of these but the fourth, 422 "Bad Authorization header").
+        assert_eq!(run(&[b"Bearer\xa0abc"], "Bearer"), Ok(b"abc".to_vec()));
+        assert_eq!(run(&[b"Bearer\x85abc"], "Bearer"), Ok(b"abc".to_vec()));
+        assert_eq!(run(&[b"Bearer \xa0abc"], "Bearer"), Ok(b"abc".to_vec()));
+        assert!(run(&[b"Bearer\xa0,abc"], "Bearer")
+            .unwrap_err()
+            .starts_with("422 Bad"));
+        assert_eq!(run(&[b"Bearer abc\xa0"], "Bearer"), Ok(b"abc".to_vec()));
+        assert_eq!(
+            run(&[b"Bearer abc,\xa0Basic x"], "Bearer"),
+            Ok(b"abc".to_vec())
+        );
         assert_eq!(run(&[b"Bearer  abc"], "Bearer"), Ok(b"abc".to_vec()));
         assert_eq!(run(&[b"  Bearer abc ,, "], "Bearer"), Ok(b"abc".to_vec()));
         assert_eq!(
