@@ -12,13 +12,6 @@ pub(super) struct MapKeySerializer<'a> {
 impl ser::Serializer for MapKeySerializer<'_> {
     type Ok = ();
     type Error = Error;
-    type SerializeSeq = Impossible<(), Error>;
-    type SerializeTuple = Impossible<(), Error>;
-    type SerializeTupleStruct = Impossible<(), Error>;
-    type SerializeTupleVariant = Impossible<(), Error>;
-    type SerializeMap = Impossible<(), Error>;
-    type SerializeStruct = Impossible<(), Error>;
-    type SerializeStructVariant = Impossible<(), Error>;
 
     #[inline]
     fn serialize_str(self, value: &str) -> Result {
@@ -94,45 +87,7 @@ impl ser::Serializer for MapKeySerializer<'_> {
         value.serialize(self)
     }
 
-    fn serialize_seq(self, _: Option<usize>) -> Result<Impossible<(), Error>> {
-        Err(key_must_be_a_string())
-    }
-
-    fn serialize_tuple(self, _: usize) -> Result<Impossible<(), Error>> {
-        Err(key_must_be_a_string())
-    }
-
-    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Impossible<(), Error>> {
-        Err(key_must_be_a_string())
-    }
-
-    fn serialize_tuple_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Impossible<(), Error>> {
-        Err(key_must_be_a_string())
-    }
-
-    fn serialize_map(self, _: Option<usize>) -> Result<Impossible<(), Error>> {
-        Err(key_must_be_a_string())
-    }
-
-    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Impossible<(), Error>> {
-        Err(key_must_be_a_string())
-    }
-
-    fn serialize_struct_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Impossible<(), Error>> {
-        Err(key_must_be_a_string())
-    }
+    no_compounds!(self => Err(key_must_be_a_string()));
 
     fn collect_str<T: Display + ?Sized>(self, value: &T) -> Result {
         collect_str(self.out, value)

@@ -42,6 +42,64 @@ macro_rules! integers {
     };
 }
 
+/// The seven compound methods of a `Serializer` that takes no compound value: each answers
+/// `$body` (an error) and the compound types are `Impossible`.
+macro_rules! no_compounds {
+    ($this:tt => $body:expr) => {
+        type SerializeSeq = Impossible<(), Error>;
+        type SerializeTuple = Impossible<(), Error>;
+        type SerializeTupleStruct = Impossible<(), Error>;
+        type SerializeTupleVariant = Impossible<(), Error>;
+        type SerializeMap = Impossible<(), Error>;
+        type SerializeStruct = Impossible<(), Error>;
+        type SerializeStructVariant = Impossible<(), Error>;
+
+        fn serialize_seq($this, _: Option<usize>) -> Result<Impossible<(), Error>> {
+            $body
+        }
+
+        fn serialize_tuple($this, _: usize) -> Result<Impossible<(), Error>> {
+            $body
+        }
+
+        fn serialize_tuple_struct(
+            $this,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Impossible<(), Error>> {
+            $body
+        }
+
+        fn serialize_tuple_variant(
+            $this,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Impossible<(), Error>> {
+            $body
+        }
+
+        fn serialize_map($this, _: Option<usize>) -> Result<Impossible<(), Error>> {
+            $body
+        }
+
+        fn serialize_struct($this, _: &'static str, _: usize) -> Result<Impossible<(), Error>> {
+            $body
+        }
+
+        fn serialize_struct_variant(
+            $this,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Impossible<(), Error>> {
+            $body
+        }
+    };
+}
+
 mod float;
 mod map_key;
 mod raw;

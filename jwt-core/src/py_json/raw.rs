@@ -19,13 +19,6 @@ impl RawEmitter<'_> {
 impl ser::Serializer for RawEmitter<'_> {
     type Ok = ();
     type Error = Error;
-    type SerializeSeq = Impossible<(), Error>;
-    type SerializeTuple = Impossible<(), Error>;
-    type SerializeTupleStruct = Impossible<(), Error>;
-    type SerializeTupleVariant = Impossible<(), Error>;
-    type SerializeMap = Impossible<(), Error>;
-    type SerializeStruct = Impossible<(), Error>;
-    type SerializeStructVariant = Impossible<(), Error>;
 
     fn serialize_str(self, value: &str) -> Result {
         self.0.extend_from_slice(value.as_bytes());
@@ -88,43 +81,5 @@ impl ser::Serializer for RawEmitter<'_> {
         self.refuse()
     }
 
-    fn serialize_seq(self, _: Option<usize>) -> Result<Impossible<(), Error>> {
-        self.refuse()
-    }
-
-    fn serialize_tuple(self, _: usize) -> Result<Impossible<(), Error>> {
-        self.refuse()
-    }
-
-    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Impossible<(), Error>> {
-        self.refuse()
-    }
-
-    fn serialize_tuple_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Impossible<(), Error>> {
-        self.refuse()
-    }
-
-    fn serialize_map(self, _: Option<usize>) -> Result<Impossible<(), Error>> {
-        self.refuse()
-    }
-
-    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Impossible<(), Error>> {
-        self.refuse()
-    }
-
-    fn serialize_struct_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Impossible<(), Error>> {
-        self.refuse()
-    }
+    no_compounds!(self => self.refuse());
 }
