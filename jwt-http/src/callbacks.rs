@@ -40,15 +40,17 @@ pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
 /// [`get_current_user`](crate::get_current_user).
 pub type User = Arc<dyn Any + Send + Sync>;
 
-type IdentityFn = Arc<dyn Fn(&Value) -> Value + Send + Sync>;
-type MapFn = Arc<dyn Fn(&Value) -> Map<String, Value> + Send + Sync>;
+/// A loader called with the identity given to `create_*_token`.
+pub(crate) type IdentityLoader<T> = Arc<dyn Fn(&Value) -> T + Send + Sync>;
+type IdentityFn = IdentityLoader<Value>;
+type MapFn = IdentityLoader<Map<String, Value>>;
 type CheckFn = Arc<dyn Fn(&Header, &Claims) -> bool + Send + Sync>;
 type AsyncCheckFn = Arc<dyn Fn(Arc<TokenData<Claims>>) -> BoxFuture<bool> + Send + Sync>;
 type UserFn = Arc<dyn Fn(&Header, &Claims) -> Option<User> + Send + Sync>;
 type AsyncUserFn = Arc<dyn Fn(Arc<TokenData<Claims>>) -> BoxFuture<Option<User>> + Send + Sync>;
 pub(crate) type TokenResponseFn = Arc<dyn Fn(&Header, &Claims) -> ErrorResponse + Send + Sync>;
 type MessageResponseFn = Arc<dyn Fn(&str) -> ErrorResponse + Send + Sync>;
-type EncodeKeyFn = Arc<dyn Fn(&Value) -> Key + Send + Sync>;
+type EncodeKeyFn = IdentityLoader<Key>;
 type DecodeKeyFn = Arc<dyn Fn(&Header, &Claims) -> Key + Send + Sync>;
 
 /// A loader that may be synchronous or asynchronous.
@@ -92,6 +94,14 @@ impl Callbacks {
     pub(crate) fn needs_async(&self, skip_revocation_check: bool) -> bool {
         matches!(self.user_lookup, Some(Hook::Async(_)))
             || (!skip_revocation_check && matches!(self.token_in_blocklist, Some(Hook::Async(_))))
+    }
+
+    /// Whether making a token calls a loader with the identity (as a JSON value).
+    pub(crate) fn needs_identity_value(&self) -> bool {
+        self.additional_claims.is_some()
+            || self.additional_headers.is_some()
+            || self.encode_key.is_some()
+            || self.user_identity.is_some()
     }
 }
 

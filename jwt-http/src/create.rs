@@ -6,6 +6,7 @@ use jwt_core::{ClaimsWriter, Header};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use crate::callbacks::IdentityLoader;
 use crate::{Expiry, Freshness, JwtError, JwtManager};
 
 /// Whether a token is an access or a refresh token (the `type` claim).
@@ -30,6 +31,10 @@ impl TokenType {
 /// Options for one new token; made by [`JwtManager::access_token`] or
 /// [`JwtManager::refresh_token`], finished by [`create`](Self::create).
 ///
+/// `I` is the identity's type. The identity is serialized once, straight into the identity
+/// claim (a struct keeps its field order, as a Python dict keeps its keys'); only when a loader
+/// that takes the identity is registered is it also made a [`Value`] for the loaders.
+///
 /// ```
 /// use std::time::Duration;
 /// use jwt_http::JwtManager;
@@ -48,10 +53,11 @@ impl TokenType {
 /// ```
 #[derive(Debug)]
 #[must_use = "call .create() to make the token"]
-pub struct TokenBuilder<'m> {
+pub struct TokenBuilder<'m, I = Value> {
     manager: &'m JwtManager,
     token_type: TokenType,
-    identity: Result<Value, String>,
+    // Kept as given: written straight into the payload, made a `Value` only for the loaders.
+    identity: I,
     fresh: Freshness,
     expires: Option<Expiry>,
     // `None` until used: most tokens have neither, and an empty map still costs its drop.
@@ -59,16 +65,12 @@ pub struct TokenBuilder<'m> {
     headers: Option<Map<String, Value>>,
 }
 
-impl<'m> TokenBuilder<'m> {
-    pub(crate) fn new<I: Serialize>(
-        manager: &'m JwtManager,
-        token_type: TokenType,
-        identity: I,
-    ) -> Self {
+impl<'m, I: Serialize> TokenBuilder<'m, I> {
+    pub(crate) fn new(manager: &'m JwtManager, token_type: TokenType, identity: I) -> Self {
         TokenBuilder {
             manager,
             token_type,
-            identity: serde_json::to_value(identity).map_err(|e| e.to_string()),
+            identity,
             fresh: Freshness::No,
             expires: None,
             claims: None,
@@ -127,29 +129,20 @@ impl<'m> TokenBuilder<'m> {
         let manager = self.manager;
         let config = manager.config();
         let callbacks = manager.callbacks();
-        let given = self
-            .identity
-            .map_err(|e| JwtError::Create(jwt_core::Error::Serialize(e)))?;
-        // Every loader sees the identity as given; the identity claim gets the transformed one.
-        let additional = merged(
-            callbacks
-                .additional_claims
-                .as_ref()
-                .map(|load| load(&given)),
-            self.claims,
-        );
-        let headers = merged(
-            callbacks
-                .additional_headers
-                .as_ref()
-                .map(|load| load(&given)),
-            self.headers,
-        );
-        let encode_key = callbacks.encode_key.as_ref().map(|load| load(&given));
-        let identity = match &callbacks.user_identity {
-            Some(load) => load(&given),
-            None => given,
+        // Every loader sees the identity as given, as JSON; the identity claim gets the
+        // transformed one, or the identity itself, written without the detour through a `Value`.
+        let given = match callbacks.needs_identity_value() {
+            true => Some(
+                serde_json::to_value(&self.identity)
+                    .map_err(|e| JwtError::Create(jwt_core::Error::Serialize(e.to_string())))?,
+            ),
+            false => None,
         };
+        let given = given.as_ref();
+        let additional = merged(call(&callbacks.additional_claims, given), self.claims);
+        let headers = merged(call(&callbacks.additional_headers, given), self.headers);
+        let encode_key = call(&callbacks.encode_key, given);
+        let transformed = call(&callbacks.user_identity, given);
         let now = manager.now();
         let iat = now.secs();
         let expires = self.expires.unwrap_or(match self.token_type {
@@ -192,9 +185,9 @@ impl<'m> TokenBuilder<'m> {
             w,
             additional.as_ref(),
             identity_claim,
-            |w| match &identity {
-                Value::String(id) => w.str(identity_claim, id),
-                other => w.value(identity_claim, other),
+            |w| match &transformed {
+                Some(identity) => w.value(identity_claim, identity),
+                None => w.value(identity_claim, &self.identity),
             },
         );
         if config.encode_nbf {
@@ -227,6 +220,14 @@ impl<'m> TokenBuilder<'m> {
         let key = encode_key.as_ref().unwrap_or(manager.key());
         claims.sign(&header, key).map_err(JwtError::Create)
     }
+}
+
+/// A loader's answer for the identity, when both are there.
+fn call<T>(loader: &Option<IdentityLoader<T>>, identity: Option<&Value>) -> Option<T> {
+    loader
+        .as_ref()
+        .zip(identity)
+        .map(|(load, identity)| load(identity))
 }
 
 /// The loader's members, then the builder's over them (`None` when neither gave any).
@@ -337,5 +338,58 @@ mod tests {
                 r#"{{"fresh":false,"iat":1700000000,"jti":"{jti}","type":"refresh","identity":"x","iss":"me"}}"#
             )
         );
+    }
+
+    /// The identity is written as given: a struct keeps its field order (as a Python dict keeps
+    /// its insertion order), with or without loaders that see it as a `Value`.
+    #[test]
+    fn identity_written_as_given_with_and_without_loaders() {
+        #[derive(Serialize)]
+        struct User {
+            name: &'static str,
+            id: u32,
+        }
+        let user = || User { name: "ann", id: 7 };
+        let plain = manager(|c| c.verify_sub = false);
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let log = seen.clone();
+        let loaded = JwtManager::builder()
+            .secret_key(SECRET)
+            .clock(FixedClock::at(1_700_000_000))
+            .with(|c| c.verify_sub = false)
+            .additional_claims_loader(move |identity| {
+                log.lock().unwrap().push(identity.clone());
+                Map::new()
+            })
+            .build()
+            .unwrap();
+        for m in [&plain, &loaded] {
+            let json = payload(&m.create_access_token(user()).unwrap());
+            assert!(json.contains(r#","sub":{"name":"ann","id":7},"#), "{json}");
+        }
+        assert_eq!(
+            *seen.lock().unwrap(),
+            [serde_json::json!({"id": 7, "name": "ann"})]
+        );
+    }
+
+    /// An identity JSON cannot hold is refused, whether or not a loader needs it as a `Value`.
+    #[test]
+    fn unserializable_identity_is_an_error() {
+        let identity = || std::collections::BTreeMap::from([((1, 2), "pair as key")]);
+        let plain = manager(|_| {});
+        let loaded = JwtManager::builder()
+            .secret_key(SECRET)
+            .user_identity_loader(|identity| identity.clone())
+            .build()
+            .unwrap();
+        for m in [&plain, &loaded] {
+            match m.create_access_token(identity()) {
+                Err(JwtError::Create(jwt_core::Error::Serialize(message))) => {
+                    assert!(message.contains("key"), "{message}")
+                }
+                other => panic!("{other:?}"),
+            }
+        }
     }
 }

@@ -18,12 +18,12 @@ impl JwtManager {
     }
 
     /// An access token with options (fresh, expiry, additional claims and headers).
-    pub fn access_token<I: Serialize>(&self, identity: I) -> TokenBuilder<'_> {
+    pub fn access_token<I: Serialize>(&self, identity: I) -> TokenBuilder<'_, I> {
         TokenBuilder::new(self, TokenType::Access, identity)
     }
 
     /// A refresh token with options (expiry, additional claims and headers).
-    pub fn refresh_token<I: Serialize>(&self, identity: I) -> TokenBuilder<'_> {
+    pub fn refresh_token<I: Serialize>(&self, identity: I) -> TokenBuilder<'_, I> {
         TokenBuilder::new(self, TokenType::Refresh, identity)
     }
 }
