@@ -41,6 +41,7 @@
 
 mod algorithm;
 mod base64url;
+mod chacha20;
 mod claims;
 mod claims_writer;
 mod clock;
