@@ -126,23 +126,38 @@ impl<'m, I: Serialize> TokenBuilder<'m, I> {
 
     /// Signs the token.
     pub fn create(self) -> Result<String, JwtError> {
-        let manager = self.manager;
-        let config = manager.config();
-        let callbacks = manager.callbacks();
+        let callbacks = self.manager.callbacks();
+        if !callbacks.needs_identity_value() {
+            // No loader: nothing to merge, nothing owned to drop on the way.
+            return self.sign(Loaded {
+                claims: self.claims.as_ref(),
+                headers: self.headers.as_ref(),
+                encode_key: None,
+                identity: None,
+            });
+        }
         // Every loader sees the identity as given, as JSON; the identity claim gets the
         // transformed one, or the identity itself, written without the detour through a `Value`.
-        let given = match callbacks.needs_identity_value() {
-            true => Some(
-                serde_json::to_value(&self.identity)
-                    .map_err(|e| JwtError::Create(jwt_core::Error::Serialize(e.to_string())))?,
-            ),
-            false => None,
-        };
-        let given = given.as_ref();
-        let additional = merged(call(&callbacks.additional_claims, given), self.claims);
-        let headers = merged(call(&callbacks.additional_headers, given), self.headers);
+        let given = serde_json::to_value(&self.identity)
+            .map_err(|e| JwtError::Create(jwt_core::Error::Serialize(e.to_string())))?;
+        let given = Some(&given);
+        let claims = merged(call(&callbacks.additional_claims, given), &self.claims);
+        let headers = merged(call(&callbacks.additional_headers, given), &self.headers);
         let encode_key = call(&callbacks.encode_key, given);
-        let transformed = call(&callbacks.user_identity, given);
+        let identity = call(&callbacks.user_identity, given);
+        self.sign(Loaded {
+            claims: claims.as_ref(),
+            headers: headers.as_ref(),
+            encode_key: encode_key.as_ref(),
+            identity: identity.as_ref(),
+        })
+    }
+
+    /// Writes and signs the claims, with what the loaders gave.
+    fn sign(&self, loaded: Loaded<'_>) -> Result<String, JwtError> {
+        let manager = self.manager;
+        let config = manager.config();
+        let additional = loaded.claims;
         let now = manager.now();
         let iat = now.secs();
         let expires = self.expires.unwrap_or(match self.token_type {
@@ -162,7 +177,7 @@ impl<'m, I: Serialize> TokenBuilder<'m, I> {
         // place. Written straight into the payload, `jti` and `csrf` from the generator.
         let mut claims = ClaimsWriter::new();
         let w = &mut claims;
-        put(w, additional.as_ref(), "fresh", |w| {
+        put(w, additional, "fresh", |w| {
             match (self.token_type, self.fresh) {
                 (TokenType::Refresh, _) | (_, Freshness::No) => w.bool("fresh", false),
                 (TokenType::Access, Freshness::Yes) => w.bool("fresh", true),
@@ -175,49 +190,44 @@ impl<'m, I: Serialize> TokenBuilder<'m, I> {
                 }
             }
         });
-        put(w, additional.as_ref(), "iat", |w| w.int("iat", iat));
-        put(w, additional.as_ref(), "jti", |w| w.uuid4("jti"));
-        put(w, additional.as_ref(), "type", |w| {
+        put(w, additional, "iat", |w| w.int("iat", iat));
+        put(w, additional, "jti", |w| w.uuid4("jti"));
+        put(w, additional, "type", |w| {
             w.str("type", self.token_type.as_str())
         });
         let identity_claim = config.identity_claim.as_str();
-        put(
-            w,
-            additional.as_ref(),
-            identity_claim,
-            |w| match &transformed {
-                Some(identity) => w.value(identity_claim, identity),
-                None => w.value(identity_claim, &self.identity),
-            },
-        );
+        put(w, additional, identity_claim, |w| match loaded.identity {
+            Some(identity) => w.value(identity_claim, identity),
+            None => w.value(identity_claim, &self.identity),
+        });
         if config.encode_nbf {
-            put(w, additional.as_ref(), "nbf", |w| w.int("nbf", iat));
+            put(w, additional, "nbf", |w| w.int("nbf", iat));
         }
         if config.cookie_csrf_protect {
-            put(w, additional.as_ref(), "csrf", |w| w.uuid4("csrf"));
+            put(w, additional, "csrf", |w| w.uuid4("csrf"));
         }
         if let Some(aud) = &config.encode_audience {
-            put(w, additional.as_ref(), "aud", |w| w.value("aud", aud));
+            put(w, additional, "aud", |w| w.value("aud", aud));
         }
         if let Some(iss) = &config.encode_issuer {
-            put(w, additional.as_ref(), "iss", |w| w.str("iss", iss));
+            put(w, additional, "iss", |w| w.str("iss", iss));
         }
         if let Some(exp) = exp {
-            put(w, additional.as_ref(), "exp", |w| w.int("exp", exp));
+            put(w, additional, "exp", |w| w.int("exp", exp));
         }
-        for (name, value) in additional.iter().flatten() {
+        for (name, value) in additional.into_iter().flatten() {
             if !w.contains(name) {
                 w.value(name, value);
             }
         }
 
         let mut header = Header::new(manager.algorithm());
-        if let Some(headers) = headers {
-            for (name, value) in headers {
-                header.insert(name, value).map_err(JwtError::Create)?;
-            }
+        for (name, value) in loaded.headers.into_iter().flatten() {
+            header
+                .insert(name.clone(), value.clone())
+                .map_err(JwtError::Create)?;
         }
-        let key = encode_key.as_ref().unwrap_or(manager.key());
+        let key = loaded.encode_key.unwrap_or(manager.key());
         claims.sign(&header, key).map_err(JwtError::Create)
     }
 }
@@ -230,17 +240,26 @@ fn call<T>(loader: &Option<IdentityLoader<T>>, identity: Option<&Value>) -> Opti
         .map(|(load, identity)| load(identity))
 }
 
+/// What the loaders gave for one token (each `None` when there is no such loader), the
+/// builder's own claims and headers merged in.
+struct Loaded<'a> {
+    claims: Option<&'a Map<String, Value>>,
+    headers: Option<&'a Map<String, Value>>,
+    encode_key: Option<&'a jwt_core::Key>,
+    identity: Option<&'a Value>,
+}
+
 /// The loader's members, then the builder's over them (`None` when neither gave any).
 fn merged(
     loaded: Option<Map<String, Value>>,
-    given: Option<Map<String, Value>>,
+    given: &Option<Map<String, Value>>,
 ) -> Option<Map<String, Value>> {
     match (loaded, given) {
         (Some(mut loaded), Some(given)) => {
-            loaded.extend(given);
+            loaded.extend(given.iter().map(|(k, v)| (k.clone(), v.clone())));
             Some(loaded)
         }
-        (loaded, given) => loaded.or(given),
+        (loaded, given) => loaded.or_else(|| given.clone()),
     }
 }
 
