@@ -65,6 +65,7 @@ impl ClaimsWriter {
     }
 
     /// A string claim.
+    #[inline(always)]
     pub fn str(&mut self, name: &str, value: &str) -> &mut Self {
         self.name(name);
         py_json::write_str(&mut self.json, value);
@@ -72,14 +73,20 @@ impl ClaimsWriter {
     }
 
     /// An integer claim (a NumericDate, for instance).
+    #[inline(always)]
     pub fn int(&mut self, name: &str, value: i64) -> &mut Self {
         self.name(name);
-        self.json
-            .extend_from_slice(itoa::Buffer::new().format(value).as_bytes());
+        self.int_value(value);
         self
     }
 
+    fn int_value(&mut self, value: i64) {
+        self.json
+            .extend_from_slice(itoa::Buffer::new().format(value).as_bytes());
+    }
+
     /// A boolean claim.
+    #[inline(always)]
     pub fn bool(&mut self, name: &str, value: bool) -> &mut Self {
         self.name(name);
         self.json
@@ -89,8 +96,14 @@ impl ClaimsWriter {
 
     /// A new random UUID (version 4, lowercase, hyphenated) as a string claim: a `jti` or a
     /// `csrf` value, written straight from the generator behind [`uuid4`](crate::uuid4).
+    #[inline(always)]
     pub fn uuid4(&mut self, name: &str) -> &mut Self {
         self.name(name);
+        self.uuid4_value();
+        self
+    }
+
+    fn uuid4_value(&mut self) {
         let mut text = [0u8; 36];
         // One draw serves two uuids (`jti` and `csrf`).
         let bytes = match self.spare.take() {
@@ -120,7 +133,6 @@ impl ClaimsWriter {
         self.json.push(b'"');
         self.json.extend_from_slice(&text);
         self.json.push(b'"');
-        self
     }
 
     /// A claim of any serializable value; written as PyJWT would write it.
@@ -163,16 +175,37 @@ impl ClaimsWriter {
         sign_json(header, &self.json, key)
     }
 
+    /// Writes `"name":` (after a comma unless first) and records the name, or the error of a
+    /// repeated one. Inlined, so that a literal name (every name `create_access_token` writes)
+    /// is copied, checked for escapes and hashed at compile time.
+    #[inline(always)]
     fn name(&mut self, name: &str) {
         if self.json.len() > 1 {
             self.json.push(b',');
         }
         let start = self.json.len() + 1;
-        py_json::write_str(&mut self.json, name);
+        let bit = match py_json::is_plain(name.as_bytes()) {
+            true => {
+                self.json.push(b'"');
+                self.json.extend_from_slice(name.as_bytes());
+                self.json.push(b'"');
+                name_bit(name.as_bytes())
+            }
+            false => {
+                py_json::write_str(&mut self.json, name);
+                name_bit(&self.json[start..self.json.len() - 1])
+            }
+        };
+        self.record(name, start, bit);
+        self.json.push(b':');
+    }
+
+    /// Records the name just written from `start` (its [`name_bit`] is `bit`), or fails on a
+    /// repeated one.
+    #[inline]
+    fn record(&mut self, name: &str, start: usize, bit: u64) {
         let end = self.json.len() - 1;
-        let written = &self.json[start..end];
-        let bit = name_bit(written);
-        let repeated = self.seen & bit != 0 && self.has_name(written);
+        let repeated = self.seen & bit != 0 && self.has_name(&self.json[start..end]);
         self.seen |= bit;
         match (u32::try_from(start), u32::try_from(end)) {
             (Ok(s), Ok(e)) if !repeated => match self.names.get_mut(self.name_count) {
@@ -185,7 +218,6 @@ impl ClaimsWriter {
             _ if repeated => self.fail(Error::Serialize(format!("claim {name:?} written twice"))),
             _ => self.fail(Error::Serialize("claims set too large".into())),
         }
-        self.json.push(b':');
     }
 
     /// Whether a name written so far is `written` (escaped form, without quotes).
