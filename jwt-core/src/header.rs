@@ -34,7 +34,7 @@ pub struct Header {
     alg: Algorithm,
     /// `None` stands for exactly `{"alg": alg, "typ": "JWT"}`, the header of nearly every
     /// token: making or decoding one then allocates nothing. The map is made on first change.
-    members: Option<Map<String, Value>>,
+    members: Option<Box<Map<String, Value>>>,
 }
 
 /// `base64url({"alg":…,"typ":"JWT"})`, precomputed.
@@ -83,7 +83,7 @@ impl Header {
     fn map_mut(&mut self) -> &mut Map<String, Value> {
         let alg = self.alg;
         self.members
-            .get_or_insert_with(|| default_members(alg).clone())
+            .get_or_insert_with(|| Box::new(default_members(alg).clone()))
     }
 
     /// Reads a header segment, checking `alg` against `allowed`, and `kid` and `crit`. The
@@ -197,7 +197,7 @@ impl Header {
         }
         Ok(Header {
             alg,
-            members: Some(members),
+            members: Some(Box::new(members)),
         })
     }
 }
