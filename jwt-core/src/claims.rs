@@ -82,16 +82,16 @@ pub(crate) const CSRF: usize = 9;
 #[inline]
 fn known_slot(name: &[u8]) -> Option<usize> {
     Some(match name {
-        b"iat" => 0,
-        b"nbf" => 1,
-        b"exp" => 2,
-        b"iss" => 3,
-        b"aud" => 4,
-        b"sub" => 5,
-        b"jti" => 6,
-        b"type" => 7,
-        b"fresh" => 8,
-        b"csrf" => 9,
+        b"iat" => IAT,
+        b"nbf" => NBF,
+        b"exp" => EXP,
+        b"iss" => ISS,
+        b"aud" => AUD,
+        b"sub" => SUB,
+        b"jti" => JTI,
+        b"type" => TYPE,
+        b"csrf" => CSRF,
+        b"fresh" => FRESH,
         _ => return None,
     })
 }
@@ -514,6 +514,20 @@ impl<'de> serde::Deserializer<'de> for MapRef<'de> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every known name finds its own slot; near misses find none.
+    #[test]
+    fn known_slots() {
+        for (i, name) in KNOWN.iter().enumerate() {
+            assert_eq!(known_slot(name.as_bytes()), Some(i), "{name}");
+        }
+        for name in [
+            "", "i", "ia", "iatt", "Iat", "iaT", "exq", "fresh ", "frest", "tyqe", "csrF", "subs",
+            "identity",
+        ] {
+            assert_eq!(known_slot(name.as_bytes()), None, "{name}");
+        }
+    }
 
     fn parsed(json: &str) -> Claims {
         let parsed = crate::strict_json::parse_members(json.as_bytes().to_vec())
