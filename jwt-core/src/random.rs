@@ -18,7 +18,7 @@
 //! - **Threads:** each thread has its own state, so there is no lock; a thread whose
 //!   thread-locals are already destroyed draws straight from the OS.
 //!
-//! The block function is in [`chacha20`](crate::chacha20): a refill's four blocks are computed
+//! The block function is in [`chacha20`]: a refill's four blocks are computed
 //! side by side in SSE2 registers on x86_64 (about a third of the scalar cost). One refill of
 //! 256 bytes serves seven `create_access_token` calls.
 
