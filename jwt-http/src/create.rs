@@ -392,6 +392,29 @@ mod tests {
         );
     }
 
+    /// An identity giving a member name twice (here through `#[serde(flatten)]`) is refused:
+    /// the token would carry a payload the decoder refuses and other decoders read differently.
+    #[test]
+    fn identity_with_a_repeated_member_is_refused() {
+        #[derive(Serialize)]
+        struct User {
+            id: u32,
+            #[serde(flatten)]
+            extra: std::collections::BTreeMap<&'static str, &'static str>,
+        }
+        let m = manager(|c| c.verify_sub = false);
+        let user = User {
+            id: 1,
+            extra: [("id", "admin")].into(),
+        };
+        match m.create_access_token(user) {
+            Err(JwtError::Create(jwt_core::Error::Serialize(message))) => {
+                assert!(message.contains("\"id\" written twice"), "{message}")
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
     /// An identity JSON cannot hold is refused, whether or not a loader needs it as a `Value`.
     #[test]
     fn unserializable_identity_is_an_error() {

@@ -102,6 +102,7 @@ macro_rules! no_compounds {
 
 mod float;
 mod map_key;
+mod names;
 mod raw;
 mod serializer;
 mod string;
@@ -110,6 +111,7 @@ mod tests;
 
 use float::*;
 use map_key::*;
+use names::Names;
 use raw::*;
 use serializer::*;
 use string::*;

@@ -1,6 +1,7 @@
 //! The serializer proper: values, sequences, maps, structs and enum variants.
 
 use super::*;
+use crate::claims::name_bit;
 
 /// The serializer: a borrowed output buffer, passed down by reborrowing.
 pub(super) struct PySerializer<'a> {
@@ -30,6 +31,8 @@ pub(super) enum State {
 pub(super) struct Compound<'a> {
     pub(super) out: &'a mut Vec<u8>,
     state: State,
+    /// An object's member names so far (unused in arrays).
+    names: Names,
 }
 
 impl<'a> Compound<'a> {
@@ -44,11 +47,13 @@ impl<'a> Compound<'a> {
 
     /// `,"name":` (no comma before the first): a struct field's name, in as few writes as
     /// can be.
+    /// Refused, like any member name the object already has (`names.rs`).
     #[inline(always)]
-    fn field_name(&mut self, name: &str) {
+    fn field_name(&mut self, name: &str) -> Result {
         let comma = self.state != State::First;
         self.state = State::Rest;
-        if is_plain(name.as_bytes()) {
+        let start = self.out.len() + usize::from(comma) + 1;
+        let bit = if is_plain(name.as_bytes()) {
             if comma {
                 self.out.extend_from_slice(b",\"");
             } else {
@@ -56,6 +61,7 @@ impl<'a> Compound<'a> {
             }
             self.out.extend_from_slice(name.as_bytes());
             self.out.extend_from_slice(b"\":");
+            name_bit(name.as_bytes())
         } else {
             if comma {
                 self.out.push(b',');
@@ -63,7 +69,9 @@ impl<'a> Compound<'a> {
             self.out.push(b'"');
             write_escaped(self.out, name);
             self.out.extend_from_slice(b"\":");
-        }
+            name_bit(&self.out[start..self.out.len() - 2])
+        };
+        self.names.add(bit, self.out, start, self.out.len() - 2)
     }
 
     #[inline]
@@ -218,6 +226,7 @@ impl<'a> ser::Serializer for PySerializer<'a> {
     fn serialize_seq(self, len: Option<usize>) -> Result<Compound<'a>> {
         let state = open(self.out, b"[]", len);
         Ok(Compound {
+            names: Names::new(self.out.len()),
             out: self.out,
             state,
         })
@@ -246,6 +255,7 @@ impl<'a> ser::Serializer for PySerializer<'a> {
     fn serialize_map(self, len: Option<usize>) -> Result<Compound<'a>> {
         let state = open(self.out, b"{}", len);
         Ok(Compound {
+            names: Names::new(self.out.len()),
             out: self.out,
             state,
         })
@@ -261,6 +271,7 @@ impl<'a> ser::Serializer for PySerializer<'a> {
             };
             if let Some(state) = state {
                 return Ok(Compound {
+                    names: Names::new(self.out.len()),
                     out: self.out,
                     state,
                 });
@@ -368,7 +379,12 @@ impl ser::SerializeMap for Compound<'_> {
     #[inline]
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result {
         self.next();
-        key.serialize(MapKeySerializer { out: self.out })
+        // The name inside the quotes the key serializer writes.
+        let start = self.out.len() + 1;
+        key.serialize(MapKeySerializer { out: self.out })?;
+        let end = self.out.len() - 1;
+        let bit = name_bit(self.out.get(start..end).unwrap_or_default());
+        self.names.add(bit, self.out, start, end)
     }
 
     #[inline]
@@ -388,7 +404,9 @@ impl ser::SerializeStruct for Compound<'_> {
     type Ok = ();
     type Error = Error;
 
-    #[inline]
+    // Inlined into the derived impls, whose field names are literals: the name's escape check
+    // and its bit for the repeat check fold away.
+    #[inline(always)]
     fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result {
         match self.state {
             State::RawNumber if key == NUMBER_TOKEN => {
@@ -400,7 +418,7 @@ impl ser::SerializeStruct for Compound<'_> {
             State::RawNumber => Err(ser::Error::custom("invalid number")),
             State::RawValue => Err(ser::Error::custom("expected value")),
             _ => {
-                self.field_name(key);
+                self.field_name(key)?;
                 self.value(value)
             }
         }

@@ -172,11 +172,25 @@ mod reference {
 
 /// Serializes `value` both ways after the same prefix: the same bytes (also when both
 /// fail, up to the failure), and the same error message. Returns whether it failed.
+///
+/// One difference on purpose: an object given the same member name twice, which serde_json
+/// writes, is refused (`names.rs`); then the reference's output must be one the strict parser
+/// refuses for that repeat, and ours the same bytes up to the repeated name. That case counts
+/// as written (`false`); [`repeated`] tells it.
 fn same<T: Serialize + ?Sized>(value: &T) -> bool {
     let mut old = b"prefix ".to_vec();
     let mut new = old.clone();
     let old_result = reference::write(&mut old, value);
     let new_result = write(&mut new, value);
+    if let Err(e) = &new_result {
+        if e.to_string().contains("written twice") {
+            assert!(old_result.is_ok(), "{old_result:?}");
+            assert!(old.starts_with(&new), "{new:?} is not a prefix of {old:?}");
+            let repeat = crate::strict_json::parse(&old[b"prefix ".len()..]).unwrap_err();
+            assert!(repeat.to_string().contains("duplicate"), "{repeat}");
+            return false;
+        }
+    }
     assert_eq!(
         String::from_utf8_lossy(&new),
         String::from_utf8_lossy(&old),
@@ -184,13 +198,24 @@ fn same<T: Serialize + ?Sized>(value: &T) -> bool {
     );
     assert_eq!(new, old);
     match (old_result, new_result) {
-        (Ok(()), Ok(())) => false,
+        (Ok(()), Ok(())) => {
+            // No repeat slipped through: the strict parser finds none in what was written.
+            if let Err(e) = crate::strict_json::parse(&new[b"prefix ".len()..]) {
+                assert!(!e.to_string().contains("duplicate"), "{e}");
+            }
+            false
+        }
         (Err(old), Err(new)) => {
             assert_eq!(new.to_string(), old.to_string());
             true
         }
         (old, new) => panic!("reference gave {old:?}, new gave {new:?}"),
     }
+}
+
+/// Whether writing `value` is refused for a member name given twice in one object.
+fn repeated<T: Serialize + ?Sized>(value: &T) -> bool {
+    write(&mut Vec::new(), value).is_err_and(|e| e.to_string().contains("written twice"))
 }
 
 fn json(value: &(impl Serialize + ?Sized)) -> String {
@@ -584,8 +609,10 @@ fn scalars_match_the_reference() {
 
 #[test]
 fn map_keys_match_the_reference() {
-    // Accepted.
+    // A key given twice: serde_json writes both, this writer refuses the second.
     assert!(!same(&Pairs(vec![(1u8, 0), (2, 0), (2, 1)])));
+    assert!(repeated(&Pairs(vec![(1u8, 0), (2, 0), (2, 1)])));
+    // Accepted.
     assert!(!same(&Pairs(vec![(Newtype(Newtype(-5i64)), 0)])));
     assert!(!same(&Pairs(vec![(Some(Some('é')), 0)])));
     assert!(!same(&Pairs(vec![(KeyKind::Second, 0)])));
@@ -745,4 +772,67 @@ fn private_serde_json_structs_are_written_raw() {
         message(write(&mut out, &PrivateInt(r))),
         "expected RawValue"
     );
+}
+
+/// A struct whose flattened map repeats one of its fields.
+#[derive(Serialize)]
+struct Flattened {
+    id: u32,
+    #[serde(flatten)]
+    extra: BTreeMap<String, Value>,
+}
+
+/// A hand-written impl giving one struct field twice.
+struct TwiceField;
+
+impl Serialize for TwiceField {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("TwiceField", 2)?;
+        s.serialize_field("a", &1)?;
+        s.serialize_field("a", &2)?;
+        s.end()
+    }
+}
+
+#[test]
+fn a_member_name_given_twice_is_refused() {
+    let flattened = Flattened {
+        id: 1,
+        extra: [("id".to_owned(), Value::from("admin"))].into(),
+    };
+    assert!(repeated(&flattened));
+    let message = write(&mut Vec::new(), &flattened).unwrap_err().to_string();
+    assert!(message.contains("\"id\""), "{message}");
+    assert!(repeated(&TwiceField));
+    // Spelled with escapes, at any depth, past the names kept without an allocation.
+    assert!(repeated(&Pairs(vec![("é", 1), ("é", 2)])));
+    assert!(repeated(&vec![Pairs(vec![("\n", 1), ("x", 2), ("\n", 3)])]));
+    for repeat in ["k0", "k7", "k8", "k19"] {
+        let mut pairs: Vec<(String, u32)> = (0..20).map(|i| (format!("k{i}"), i)).collect();
+        pairs.push((repeat.to_owned(), 99));
+        assert!(repeated(&Pairs(pairs)), "{repeat}");
+    }
+    // Distinct names, and the same name in different objects, are written.
+    let distinct = Flattened {
+        id: 1,
+        extra: [
+            ("ID".to_owned(), Value::from(2)),
+            ("\\u00e9".into(), Value::Null),
+        ]
+        .into(),
+    };
+    assert_eq!(json(&distinct), r#"{"id":1,"ID":2,"\\u00e9":null}"#);
+    assert_eq!(
+        json(&serde_json::json!({"a": {"a": 1, "x": 2}, "b": {"x": 3}})),
+        r#"{"a":{"a":1,"x":2},"b":{"x":3}}"#
+    );
+    let many: Vec<(String, u32)> = (0..40).map(|i| (format!("k{i}"), i)).collect();
+    assert!(!repeated(&Pairs(many)));
+    // What `encode` would have signed, and the decoder refuses.
+    let key = crate::Key::new(crate::Algorithm::HS256, [7u8; 32]).unwrap();
+    let header = crate::Header::new(crate::Algorithm::HS256);
+    assert!(matches!(
+        crate::encode(&header, &flattened, &key),
+        Err(crate::Error::Serialize(m)) if m.contains("written twice")
+    ));
 }
