@@ -67,6 +67,12 @@ impl Names {
 /// strings; raw JSON values may hold white space, which is skipped too.
 fn written_before(out: &[u8], from: usize, to: usize, name: &[u8]) -> bool {
     let text = out.get(from..to).unwrap_or_default();
+    // An object opened as `{}` for a length hint of 0 and given members all the same (a
+    // `Serialize` impl that miscounts) is not JSON whatever its names: written as serde_json
+    // writes it, unchecked.
+    if text.first().is_some_and(|&byte| byte != b'"') {
+        return false;
+    }
     let mut at = 0;
     while at < text.len() {
         // A name: from its quote to the closing one.

@@ -20,7 +20,15 @@ impl ser::Serializer for RawEmitter<'_> {
     type Ok = ();
     type Error = Error;
 
+    /// Written as is once the strict parser accepts it as one JSON value (a number, for a
+    /// `Number`): a `RawValue` is valid JSON but may repeat a member name, which would give a
+    /// token the decoder refuses (`names.rs`), and text under these private names from any
+    /// other type is not checked at all by serde_json.
     fn serialize_str(self, value: &str) -> Result {
+        let parsed = crate::strict_json::parse(value.as_bytes())?;
+        if self.1 == State::RawNumber && !parsed.is_number() {
+            return self.refuse();
+        }
         self.0.extend_from_slice(value.as_bytes());
         Ok(())
     }

@@ -725,6 +725,22 @@ fn length_hints_are_followed_as_serde_json_follows_them() {
         }
     }
     assert_eq!(json(&Liar::Seq(Some(0), 2)), "[],0,1]");
+    // Members after a `{}` written for a hint of 0 are not JSON whatever their names: written as
+    // serde_json writes them, not checked for repeats (`I` and `` share a name bit).
+    struct ZeroHint([&'static str; 2]);
+    impl Serialize for ZeroHint {
+        fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+            let mut map = s.serialize_map(Some(0))?;
+            for key in self.0 {
+                map.serialize_entry(key, &1)?;
+            }
+            map.end()
+        }
+    }
+    for keys in [["a", "a"], ["I", ""]] {
+        assert!(!same(&ZeroHint(keys)));
+    }
+    assert_eq!(json(&ZeroHint(["I", ""])), r#"{},"I":1,"":1}"#);
 }
 
 /// serde_json's private `Number` (`arbitrary_precision`) and `RawValue` (`raw_value`)
@@ -771,6 +787,19 @@ fn private_serde_json_structs_are_written_raw() {
     assert_eq!(
         message(write(&mut out, &PrivateInt(r))),
         "expected RawValue"
+    );
+    // Raw text is written once the strict parser accepts it: one JSON value without a repeated
+    // name (a `RawValue` may hold one), and a number for a `Number`.
+    let refused = |value: &Private| write(&mut Vec::new(), value).is_err();
+    assert!(refused(&Private(r, r, r#"{"a":1,"a":2}"#)));
+    assert!(refused(&Private(r, r, r#"[{"b":{"a":1,"a":2}}]"#)));
+    assert!(refused(&Private(r, r, r#"1,"a":2"#)));
+    assert!(refused(&Private(r, r, "")));
+    assert!(refused(&Private(n, n, "\"1\"")));
+    assert!(refused(&Private(n, n, "1 2")));
+    assert_eq!(
+        json(&Private(r, r, " [1, {\"a\": \"b\"}] ")),
+        " [1, {\"a\": \"b\"}] "
     );
 }
 
