@@ -125,7 +125,7 @@ impl<'m, I: Serialize> TokenBuilder<'m, I> {
     }
 
     /// Signs the token.
-    pub fn create(self) -> Result<String, JwtError> {
+    pub fn create(mut self) -> Result<String, JwtError> {
         let callbacks = self.manager.callbacks();
         if !callbacks.needs_identity_value() {
             // No loader: nothing to merge, nothing owned to drop on the way.
@@ -140,11 +140,16 @@ impl<'m, I: Serialize> TokenBuilder<'m, I> {
         // transformed one, or the identity itself, written without the detour through a `Value`.
         let given = serde_json::to_value(&self.identity)
             .map_err(|e| JwtError::Create(jwt_core::Error::Serialize(e.to_string())))?;
-        let given = Some(&given);
-        let claims = merged(call(&callbacks.additional_claims, given), &self.claims);
-        let headers = merged(call(&callbacks.additional_headers, given), &self.headers);
-        let encode_key = call(&callbacks.encode_key, given);
-        let identity = call(&callbacks.user_identity, given);
+        let claims = merged(
+            call(&callbacks.additional_claims, &given),
+            self.claims.take(),
+        );
+        let headers = merged(
+            call(&callbacks.additional_headers, &given),
+            self.headers.take(),
+        );
+        let encode_key = call(&callbacks.encode_key, &given);
+        let identity = call(&callbacks.user_identity, &given);
         self.sign(Loaded {
             claims: claims.as_ref(),
             headers: headers.as_ref(),
@@ -232,12 +237,9 @@ impl<'m, I: Serialize> TokenBuilder<'m, I> {
     }
 }
 
-/// A loader's answer for the identity, when both are there.
-fn call<T>(loader: &Option<IdentityLoader<T>>, identity: Option<&Value>) -> Option<T> {
-    loader
-        .as_ref()
-        .zip(identity)
-        .map(|(load, identity)| load(identity))
+/// A loader's answer for the identity, when there is such a loader.
+fn call<T>(loader: &Option<IdentityLoader<T>>, identity: &Value) -> Option<T> {
+    loader.as_ref().map(|load| load(identity))
 }
 
 /// What the loaders gave for one token (each `None` when there is no such loader), the
@@ -252,14 +254,14 @@ struct Loaded<'a> {
 /// The loader's members, then the builder's over them (`None` when neither gave any).
 fn merged(
     loaded: Option<Map<String, Value>>,
-    given: &Option<Map<String, Value>>,
+    given: Option<Map<String, Value>>,
 ) -> Option<Map<String, Value>> {
     match (loaded, given) {
         (Some(mut loaded), Some(given)) => {
-            loaded.extend(given.iter().map(|(k, v)| (k.clone(), v.clone())));
+            loaded.extend(given);
             Some(loaded)
         }
-        (loaded, given) => loaded.or_else(|| given.clone()),
+        (loaded, given) => loaded.or(given),
     }
 }
 
@@ -390,6 +392,57 @@ mod tests {
             *seen.lock().unwrap(),
             [serde_json::json!({"id": 7, "name": "ann"})]
         );
+    }
+
+    /// The loaders' claims and headers, with the builder's over them (explicit arguments win,
+    /// as in flask-jwt-extended); the encode-key loader's key signs; the identity loader's
+    /// answer is the identity claim, while every loader saw the identity as given.
+    #[test]
+    fn loaders_and_builder_merge_with_the_builder_winning() {
+        let other = "another secret, also 32 bytes or longer";
+        let m = JwtManager::builder()
+            .secret_key(SECRET)
+            .clock(FixedClock::at(1_700_000_000))
+            .additional_claims_loader(|identity| {
+                assert_eq!(identity, "ann");
+                let mut claims = Map::new();
+                claims.insert("role".into(), "user".into());
+                claims.insert("team".into(), "a".into());
+                claims
+            })
+            .additional_headers_loader(|identity| {
+                assert_eq!(identity, "ann");
+                let mut headers = Map::new();
+                headers.insert("kid".into(), "loader".into());
+                headers.insert("x5t".into(), "t".into());
+                headers
+            })
+            .user_identity_loader(|identity| {
+                serde_json::json!(format!("user:{}", identity.as_str().unwrap()))
+            })
+            .encode_key_loader(move |identity| {
+                assert_eq!(identity, "ann");
+                Key::new(Algorithm::HS256, other).unwrap()
+            })
+            .build()
+            .unwrap();
+        let token = m
+            .access_token("ann")
+            .claim("role", "admin")
+            .header("kid", "given")
+            .create()
+            .unwrap();
+        let key = Key::new(Algorithm::HS256, other).unwrap();
+        let jws = jwt_core::verify_jws(&token, &key, &Validation::new(Algorithm::HS256)).unwrap();
+        let json = String::from_utf8(jws.payload).unwrap();
+        assert!(
+            json.contains(r#""sub":"user:ann","#)
+                && json.ends_with(r#","role":"admin","team":"a"}"#),
+            "{json}"
+        );
+        let header = jwt_core::decode_header_unverified(&token).unwrap();
+        assert_eq!(header.kid(), Some("given"));
+        assert_eq!(header.members().get("x5t"), Some(&serde_json::json!("t")));
     }
 
     /// An identity giving a member name twice (here through `#[serde(flatten)]`) is refused:
