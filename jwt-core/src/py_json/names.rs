@@ -7,9 +7,10 @@
 //! Refusing at encode keeps every token jwt-core signs one its own decoder accepts.
 //!
 //! Every array and object being written carries a [`Names`], so it is two words: the OR of the
-//! names' [`name_bit`]s, and where the object's text starts. Only a new name whose bit is
-//! already set is looked for, by reading the object's members back from the output (the usual
-//! claim names have distinct bits, so a token's names are never read back).
+//! names' bits ([`name_bit`](crate::claims::name_bit)), and where the object's text starts.
+//! Only a new name whose bit is already set is looked for, by reading the object's members back
+//! from the output (the usual claim names have distinct bits, so a token's names are never read
+//! back).
 
 use serde::ser;
 use serde_json::Error;
@@ -30,7 +31,7 @@ impl Names {
     }
 
     /// Records the name at `out[start..end]` (its escaped form, inside its quotes), whose
-    /// [`name_bit`] is `bit`, or refuses it when the object already has it. Inlined: for a
+    /// [`name_bit`](crate::claims::name_bit) is `bit`, or refuses it when the object already has it. Inlined: for a
     /// struct field the caller's `bit` is usually a constant.
     #[inline(always)]
     pub(super) fn add(
