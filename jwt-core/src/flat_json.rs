@@ -103,7 +103,7 @@ fn string(b: &[u8], at: &mut usize) -> Option<std::ops::Range<usize>> {
     Some(start..end)
 }
 
-/// The position of the first `"`, `\\` or control character at or after `from`, eight bytes at
+/// The position of the first `"`, `\` or control character at or after `from`, eight bytes at
 /// a time (a string's words run on into the text after it, where its closing quote is).
 ///
 /// In each word, `(v - 0x01…) & !v & 0x80…` flags the zero bytes of `v` and `(w - 0x20…) & !w &
