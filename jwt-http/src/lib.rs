@@ -44,6 +44,11 @@ mod verify;
 mod cookies;
 mod env;
 
+#[cfg(feature = "axum")]
+pub mod axum;
+#[cfg(feature = "tower")]
+mod layer;
+
 #[doc(hidden)]
 pub mod __private;
 

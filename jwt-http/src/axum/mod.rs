@@ -1,0 +1,1 @@
+//! axum integration (feature `axum`): extractors, and refusals as `IntoResponse`.

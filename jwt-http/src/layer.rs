@@ -1,0 +1,1 @@
+//! `JwtLayer`: verification as a tower `Layer` (feature `tower`).
