@@ -98,3 +98,16 @@ pub async fn finish<Ret: JwtRejection>(
 pub fn as_request<R: TokenRequest + ?Sized>(request: &R) -> &R {
     request
 }
+
+/// A handler parameter that already holds a verified request's context (the axum extractors):
+/// `#[jwt_required]` enters that context for the body instead of verifying the request again.
+pub trait ExtractedContext {
+    /// The context the extractor verified.
+    fn jwt_context(&self) -> Option<Arc<JwtContext>>;
+}
+
+impl<T: ExtractedContext> ExtractedContext for Option<T> {
+    fn jwt_context(&self) -> Option<Arc<JwtContext>> {
+        self.as_ref().and_then(ExtractedContext::jwt_context)
+    }
+}

@@ -96,6 +96,11 @@ pub enum JwtError {
     /// A synchronous handler met an async loader it cannot await (a server misconfiguration:
     /// make the handler async, or register a sync loader).
     AsyncLoaderInSyncHandler,
+    /// A token location that the handler's request parameter cannot show: the query string
+    /// without the request URI, the JSON body when the body was not buffered (a server
+    /// misconfiguration). Refused rather than skipped, so a token there is never silently
+    /// ignored.
+    UnreadableLocation(TokenLocation),
 }
 
 impl JwtError {
@@ -122,7 +127,9 @@ impl JwtError {
             | InvalidToken(_)
             | WrongTokenType { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ClaimsVerificationFailed(_) => StatusCode::BAD_REQUEST,
-            NoManager | Create(_) | AsyncLoaderInSyncHandler => StatusCode::INTERNAL_SERVER_ERROR,
+            NoManager | Create(_) | AsyncLoaderInSyncHandler | UnreadableLocation(_) => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
         }
     }
 
@@ -226,6 +233,18 @@ impl fmt::Display for JwtError {
             AsyncLoaderInSyncHandler => f.write_str(
                 "An async blocklist or user-lookup loader is registered, but this handler is \
                  synchronous and cannot await it: make the handler async, or register a sync loader",
+            ),
+            UnreadableLocation(TokenLocation::QueryString) => f.write_str(
+                "The query_string token location is searched, but this request parameter has no \
+                 URI: take the whole Request or Parts, add a `Uri` parameter, or search other locations",
+            ),
+            UnreadableLocation(TokenLocation::Json) => f.write_str(
+                "The json token location is searched, but the request body was not buffered: add \
+                 JwtLayer or a middleware calling JwtManager::buffer_body, and take the Request or Parts",
+            ),
+            UnreadableLocation(location) => write!(
+                f,
+                "The {location} token location cannot be read from this request parameter"
             ),
             NoManager => f.write_str(
                 "No JwtManager for this request: install one with JwtManager::install_default, \

@@ -67,7 +67,7 @@ pub use identity::Identity;
 pub use location::{TokenLocation, UnknownLocation};
 pub use manager::{JwtManager, JwtManagerBuilder};
 pub use request::{RequestHead, TokenRequest};
-pub use response::JwtRejection;
+pub use response::{JwtRejection, Refusal};
 pub use secret::Secret;
 pub use tokens::{
     create_access_token, create_refresh_token, decode_token, get_jti, get_unverified_jwt_headers,

@@ -1,7 +1,10 @@
 //! Turning a refused request into the handler's own return type.
 
+use std::mem::Discriminant;
+use std::sync::{Mutex, PoisonError};
+
 use http::header::{HeaderValue, CONTENT_TYPE};
-use http::Response;
+use http::{Response, StatusCode};
 
 use crate::{JwtError, JwtManager};
 
@@ -39,7 +42,7 @@ impl JwtManager {
             {
                 cb.unauthorized.as_ref().map(|f| f(&e.to_string()))
             }
-            e if e.status() == http::StatusCode::UNPROCESSABLE_ENTITY => {
+            e if e.status() == StatusCode::UNPROCESSABLE_ENTITY => {
                 cb.invalid_token.as_ref().map(|f| f(&e.to_string()))
             }
             _ => None,
@@ -51,18 +54,109 @@ impl JwtManager {
     }
 }
 
-/// `{"<key>": "<message>"}\n` with the error's status.
+/// `{"<key>": "<message>"}\n` with the error's status. A server-side failure (status 500: no
+/// manager, an async loader in a sync handler, an unreadable location, a failed token creation)
+/// is answered with the generic `Internal Server Error` message; its developer message goes to
+/// standard error once per kind of failure, never to the client.
 pub(crate) fn json_error<B: From<String>>(key: &str, error: &JwtError) -> Response<B> {
+    let status = error.status();
+    let message = if status == StatusCode::INTERNAL_SERVER_ERROR {
+        log_once(error);
+        "Internal Server Error".to_owned()
+    } else {
+        error.to_string()
+    };
     let mut body = serde_json::Map::new();
-    body.insert(key.to_owned(), error.to_string().into());
+    body.insert(key.to_owned(), message.into());
     let mut text = serde_json::Value::Object(body).to_string();
     text.push('\n');
     let mut response = Response::new(B::from(text));
-    *response.status_mut() = error.status();
+    *response.status_mut() = status;
     response
         .headers_mut()
         .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     response
+}
+
+/// Writes a server-side failure's developer message to standard error, the first time each kind
+/// of failure (each `JwtError` variant) is answered.
+fn log_once(error: &JwtError) {
+    static LOGGED: Mutex<Vec<Discriminant<JwtError>>> = Mutex::new(Vec::new());
+    let kind = std::mem::discriminant(error);
+    let mut logged = LOGGED.lock().unwrap_or_else(PoisonError::into_inner);
+    if !logged.contains(&kind) {
+        logged.push(kind);
+        drop(logged);
+        eprintln!("jwt-extended: answering 500 Internal Server Error: {error}");
+    }
+}
+
+/// A refused request: why, and the manager that refused it (`None` when none was found). It
+/// becomes flask-jwt-extended's response with [`Refusal::into_response`], honouring the
+/// manager's response loaders; with the `axum` feature it is an `IntoResponse` rejection.
+///
+/// ```
+/// use jwt_http::{JwtError, JwtManager, Refusal};
+/// let manager = JwtManager::builder().secret_key("a long random secret, 32 bytes or more").build()?;
+/// let refusal = Refusal::new(JwtError::MissingCsrfToken, Some(manager));
+/// let response: http::Response<String> = refusal.into_response();
+/// assert_eq!(response.status(), 401);
+/// assert_eq!(response.body(), "{\"msg\":\"Missing CSRF token\"}\n");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Refusal {
+    error: JwtError,
+    manager: Option<JwtManager>,
+}
+
+impl Refusal {
+    /// `error`, refused by `manager`.
+    pub fn new(error: JwtError, manager: Option<JwtManager>) -> Self {
+        Refusal { error, manager }
+    }
+
+    /// Why the request was refused.
+    pub fn error(&self) -> &JwtError {
+        &self.error
+    }
+
+    /// The manager that refused it, `None` when no manager was found.
+    pub fn manager(&self) -> Option<&JwtManager> {
+        self.manager.as_ref()
+    }
+
+    /// The error alone.
+    pub fn into_error(self) -> JwtError {
+        self.error
+    }
+
+    /// The response: the manager's ([`JwtManager::error_response`]), or `{"msg": ...}` without
+    /// one. Server-side failures get a generic 500 body (see [`JwtError::status`]).
+    pub fn into_response<B: From<String>>(self) -> Response<B> {
+        match &self.manager {
+            Some(manager) => manager.error_response(&self.error),
+            None => json_error("msg", &self.error),
+        }
+    }
+}
+
+impl From<Refusal> for JwtError {
+    fn from(refusal: Refusal) -> Self {
+        refusal.error
+    }
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.error.fmt(f)
+    }
+}
+
+impl std::error::Error for Refusal {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.error)
+    }
 }
 
 /// How a protected handler's return type carries a refused request.
@@ -84,10 +178,7 @@ pub trait JwtRejection {
 
 impl<B: From<String>> JwtRejection for Response<B> {
     fn from_jwt_error(error: JwtError, manager: Option<&JwtManager>) -> Self {
-        match manager {
-            Some(manager) => manager.error_response(&error),
-            None => json_error("msg", &error),
-        }
+        Refusal::new(error, manager.cloned()).into_response()
     }
 }
 
