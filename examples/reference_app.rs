@@ -258,9 +258,18 @@ async fn logout(State(app): State<App>, req: Request) -> Response {
     if let (Some(jti), Ok(mut set)) = (jwt.jti(), app.blocklist.lock()) {
         set.insert(jti.to_owned());
     }
-    let kind = jwt.token_type();
-    let mut capitalized = kind[..kind.len().min(1)].to_uppercase();
-    capitalized.push_str(&kind[kind.len().min(1)..]);
+    // Python's `str.capitalize()`: the first character upper case, the rest lower case. By
+    // characters, never bytes: the `type` claim is whatever the token says (`"éTAT"` gives
+    // `"État"`). Python title-cases the first character, which differs from upper case only
+    // for a few digraphs and ligatures (`ǆ`, `ß`, `ﬁ`).
+    let mut chars = jwt.token_type().chars();
+    let capitalized: String = match chars.next() {
+        Some(first) => first
+            .to_uppercase()
+            .chain(chars.as_str().to_lowercase().chars())
+            .collect(),
+        None => String::new(),
+    };
     message(StatusCode::OK, &format!("{capitalized} token revoked"))
 }
 

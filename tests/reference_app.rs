@@ -215,3 +215,39 @@ async fn every_recorded_case_passes() {
     assert_eq!(all.len(), 112);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// `DELETE /logout` capitalizes the token's `type` claim as Python's `str.capitalize()` does.
+/// A `type` starting with a multi-byte character once panicked there (a byte slice cutting the
+/// character), dropping the connection without an answer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logout_capitalizes_any_type_claim() {
+    let config = reference_app::config_from_env().unwrap();
+    let (manager, blocklist) = reference_app::manager(config).unwrap();
+    let addr = common::serve(reference_app::app(manager.clone(), blocklist)).await;
+    // The twin's answers (`flask_twin.py`, Python's `capitalize`).
+    for (kind, expected) in [
+        ("éTAT", "État token revoked"),
+        ("日本", "日本 token revoked"),
+        ("ACCESS", "Access token revoked"),
+        ("", " token revoked"),
+    ] {
+        let token = manager
+            .access_token("test")
+            .claim("type", kind)
+            .create()
+            .unwrap();
+        let reply = common::send(
+            addr,
+            "DELETE",
+            "/logout",
+            &[("Authorization", &format!("Bearer {token}"))],
+            None,
+        )
+        .await;
+        assert_eq!(
+            (reply.status, reply.json()),
+            (200, json!({ "msg": expected })),
+            "type {kind:?}"
+        );
+    }
+}
