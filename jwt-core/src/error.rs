@@ -23,7 +23,8 @@ pub enum Error {
     NotEnoughSegments,
     /// The header segment is not strict unpadded base64url.
     InvalidHeaderPadding,
-    /// The header is not valid JSON (or repeats a member name).
+    /// The header is not valid JSON (or repeats a member name, quoted in the message and cut
+    /// like a `crit` name when longer than 64 characters).
     InvalidHeaderJson(String),
     /// The header is JSON but not an object.
     HeaderNotObject,
@@ -38,7 +39,9 @@ pub enum Error {
     AlgorithmNotAllowed,
     /// The `kid` header is present but not a string.
     KeyIdNotString,
-    /// `crit` names an extension; this library implements none.
+    /// `crit` names an extension; this library implements none. Holds the first name listed,
+    /// bounded as every piece of a token an error echoes: a name of more than 64 characters is
+    /// cut to its first 64 (on a character boundary) followed by `...`.
     CriticalExtensionUnsupported(String),
     /// `crit` is malformed (not a non-empty array of distinct, present, unregistered names).
     CriticalHeaderInvalid,
@@ -46,7 +49,8 @@ pub enum Error {
     TypeHeaderMismatch,
     /// The MAC does not match (wrong key, altered token, wrong length).
     InvalidSignature,
-    /// The payload is not valid UTF-8 JSON (or repeats a member name).
+    /// The payload is not valid UTF-8 JSON (or repeats a member name, quoted in the message and
+    /// cut like a `crit` name when longer than 64 characters).
     InvalidPayloadJson(String),
     /// The payload is JSON but not an object.
     PayloadNotObject,
@@ -150,9 +154,81 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// The most characters of a name taken from a token that an error message repeats.
+///
+/// The header is read, and a refusal worded, before the signature is checked: whatever an
+/// error echoes from a token is attacker-chosen. Names of at most this many characters are
+/// echoed whole, so messages stay flask-jwt-extended's; longer ones are cut on a character
+/// boundary and marked with [`ECHO_CUT_MARKER`].
+pub(crate) const ECHO_MAX_CHARS: usize = 64;
+
+/// What follows a name cut to [`ECHO_MAX_CHARS`] characters in an error message.
+pub(crate) const ECHO_CUT_MARKER: &str = "...";
+
+/// The part of `text` an error may echo, and whether `text` was cut: the first
+/// [`ECHO_MAX_CHARS`] characters, ending on a character boundary.
+pub(crate) fn echoed(text: &str) -> (&str, bool) {
+    match text.char_indices().nth(ECHO_MAX_CHARS) {
+        Some((end, _)) => (text.get(..end).unwrap_or_default(), true),
+        None => (text, false),
+    }
+}
+
+/// `text` as an error message may hold it: whole when short, else cut and marked (see
+/// [`ECHO_MAX_CHARS`]).
+pub(crate) fn echo(text: &str) -> String {
+    match echoed(text) {
+        (all, false) => all.to_owned(),
+        (head, true) => format!("{head}{ECHO_CUT_MARKER}"),
+    }
+}
+
+/// `text` quoted as Rust's `{:?}` does, cut as [`echo`] cuts, the marker after the closing
+/// quote so that what is quoted is exactly the start of the name.
+pub(crate) struct QuotedEcho<'a>(pub(crate) &'a str);
+
+impl fmt::Display for QuotedEcho<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match echoed(self.0) {
+            (all, false) => write!(f, "{all:?}"),
+            (head, true) => write!(f, "{head:?}{ECHO_CUT_MARKER}"),
+        }
+    }
+}
+
 impl Error {
     /// Whether this is [`Error::Expired`], which flask-jwt-extended answers with 401 instead of 422.
     pub fn is_expired(&self) -> bool {
         matches!(self, Error::Expired)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_text_is_echoed_whole() {
+        let exactly = "é".repeat(ECHO_MAX_CHARS);
+        for text in ["", "foo", "日本", exactly.as_str()] {
+            assert_eq!(echo(text), text);
+            assert_eq!(QuotedEcho(text).to_string(), format!("{text:?}"));
+        }
+    }
+
+    #[test]
+    fn long_text_is_cut_on_a_character_boundary() {
+        // Two- and four-byte characters: a cut by bytes would fall inside one, or panic.
+        for unit in ["a", "é", "😀", "a\u{e9}"] {
+            let text = unit.repeat(1000);
+            let head: String = text.chars().take(ECHO_MAX_CHARS).collect();
+            assert_eq!(echo(&text), format!("{head}..."));
+            assert_eq!(QuotedEcho(&text).to_string(), format!("{head:?}..."));
+        }
+        let one_over = "x".repeat(ECHO_MAX_CHARS + 1);
+        assert_eq!(
+            echo(&one_over),
+            format!("{}...", &one_over[..ECHO_MAX_CHARS])
+        );
     }
 }

@@ -234,7 +234,8 @@ fn check_crit(crit: &Value, members: &Map<String, Value>) -> Error {
         }
         seen.push(name);
     }
-    Error::CriticalExtensionUnsupported(seen[0].to_owned())
+    // Echoed before the signature is checked: bounded.
+    Error::CriticalExtensionUnsupported(crate::error::echo(seen[0]))
 }
 
 /// Serializes members in sorted order at every depth, as PyJWT's `sort_keys=True` does. A

@@ -13,6 +13,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visit
 use serde_json::{Map, Number, Value};
 
 use crate::claims::{same_bytes, Member, Parsed, Slot, Text};
+use crate::error::QuotedEcho;
 
 /// Parses `bytes` as one JSON value, refusing repeated member names.
 pub(crate) fn parse(bytes: &[u8]) -> Result<Value, serde_json::Error> {
@@ -87,9 +88,10 @@ impl<'de> Visitor<'de> for StrictValue {
             let value = access.next_value_seed(StrictValue)?;
             match map.entry(key) {
                 serde_json::map::Entry::Occupied(entry) => {
+                    // Worded before the signature is checked (the header): bounded.
                     return Err(de::Error::custom(format_args!(
-                        "duplicate member name {:?}",
-                        entry.key()
+                        "duplicate member name {}",
+                        QuotedEcho(entry.key())
                     )));
                 }
                 serde_json::map::Entry::Vacant(entry) => {
@@ -217,7 +219,8 @@ impl<'de> Visitor<'de> for TopLevel<'_> {
             if repeated {
                 let key = String::from_utf8_lossy(new);
                 return Err(de::Error::custom(format_args!(
-                    "duplicate member name {key:?}"
+                    "duplicate member name {}",
+                    QuotedEcho(&key)
                 )));
             }
             members.push(member);
