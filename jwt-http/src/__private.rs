@@ -111,3 +111,27 @@ impl<T: ExtractedContext> ExtractedContext for Option<T> {
         self.as_ref().and_then(ExtractedContext::jwt_context)
     }
 }
+
+pub use crate::{Guarded, RequestHead};
+
+/// The `HeaderMap` of a handler parameter, by value or by reference.
+pub fn headers_of<H: std::borrow::Borrow<http::HeaderMap>>(headers: &H) -> &http::HeaderMap {
+    headers.borrow()
+}
+
+/// The `Method` of a handler parameter, by value or by reference.
+pub fn method_of<M: std::borrow::Borrow<http::Method>>(method: &M) -> &http::Method {
+    method.borrow()
+}
+
+/// The `Uri` of a handler parameter, by value or by reference.
+pub fn uri_of<U: std::borrow::Borrow<http::Uri>>(uri: &U) -> &http::Uri {
+    uri.borrow()
+}
+
+/// The `Extensions` of a handler parameter, by value or by reference.
+pub fn extensions_of<E: std::borrow::Borrow<http::Extensions>>(
+    extensions: &E,
+) -> &http::Extensions {
+    extensions.borrow()
+}

@@ -6,12 +6,16 @@ use http::{Extensions, HeaderMap, Method, Request, Uri};
 /// The parts of a request a token can be found in.
 ///
 /// Implemented for `http::Request<B>` (any body type), `http::request::Parts`, a bare
-/// `HeaderMap` (method GET, no query string) and [`RequestHead`] (method, URI and headers
-/// from anywhere), and for references to each. Frameworks whose request type wraps these can
-/// implement it in a few lines.
+/// `HeaderMap` (method, URI, extensions and body unknown) and [`RequestHead`] (method, URI,
+/// headers and optionally extensions and body, from anywhere), and for references to each.
+/// Frameworks whose request type wraps these can implement it in a few lines.
+///
+/// What a request cannot show is never taken as harmless: an unknown method counts as
+/// state-changing (a cookie token needs its CSRF value), and a location that needs an unknown
+/// URI or body is refused with [`JwtError::UnreadableLocation`](crate::JwtError::UnreadableLocation).
 pub trait TokenRequest {
-    /// The request method (OPTIONS requests are never checked).
-    fn method(&self) -> &Method;
+    /// The request method; `None` when unknown, which CSRF protection treats as state-changing.
+    fn method(&self) -> Option<&Method>;
     /// The request URI, for the query string; `None` when unknown.
     fn uri(&self) -> Option<&Uri>;
     /// The request headers.
@@ -27,8 +31,8 @@ pub trait TokenRequest {
 }
 
 impl<B> TokenRequest for Request<B> {
-    fn method(&self) -> &Method {
-        Request::method(self)
+    fn method(&self) -> Option<&Method> {
+        Some(Request::method(self))
     }
     fn uri(&self) -> Option<&Uri> {
         Some(Request::uri(self))
@@ -52,8 +56,8 @@ fn buffered(extensions: &Extensions) -> Option<&[u8]> {
 }
 
 impl TokenRequest for Parts {
-    fn method(&self) -> &Method {
-        &self.method
+    fn method(&self) -> Option<&Method> {
+        Some(&self.method)
     }
     fn uri(&self) -> Option<&Uri> {
         Some(&self.uri)
@@ -70,8 +74,8 @@ impl TokenRequest for Parts {
 }
 
 impl TokenRequest for HeaderMap {
-    fn method(&self) -> &Method {
-        &Method::GET
+    fn method(&self) -> Option<&Method> {
+        None
     }
     fn uri(&self) -> Option<&Uri> {
         None
@@ -85,7 +89,7 @@ impl TokenRequest for HeaderMap {
 }
 
 impl<T: TokenRequest + ?Sized> TokenRequest for &T {
-    fn method(&self) -> &Method {
+    fn method(&self) -> Option<&Method> {
         (**self).method()
     }
     fn uri(&self) -> Option<&Uri> {
@@ -102,7 +106,9 @@ impl<T: TokenRequest + ?Sized> TokenRequest for &T {
     }
 }
 
-/// A request given as its pieces, for servers that do not use `http::Request`.
+/// A request given as its pieces, for servers that do not use `http::Request`, and for
+/// `#[jwt_required]` handlers that take the pieces as separate parameters (axum's `HeaderMap`,
+/// `Method`, `Uri`, `Extensions` extractors).
 ///
 /// ```
 /// use http::{HeaderMap, Method, Uri};
@@ -110,25 +116,56 @@ impl<T: TokenRequest + ?Sized> TokenRequest for &T {
 /// let headers = HeaderMap::new();
 /// let uri: Uri = "/items?jwt=abc".parse().unwrap();
 /// let head = RequestHead::new(&Method::POST, &uri, &headers);
-/// assert_eq!(head.method(), Method::POST);
+/// assert_eq!(head.method(), Some(&Method::POST));
+///
+/// // Only the headers: the method is unknown (CSRF is then always required for cookies).
+/// assert_eq!(RequestHead::from_headers(&headers).method(), None);
 /// ```
 #[derive(Debug, Clone, Copy)]
 pub struct RequestHead<'a> {
-    method: &'a Method,
+    method: Option<&'a Method>,
     uri: Option<&'a Uri>,
     headers: &'a HeaderMap,
+    extensions: Option<&'a Extensions>,
     body: Option<&'a [u8]>,
 }
 
 impl<'a> RequestHead<'a> {
     /// Method, URI and headers.
     pub fn new(method: &'a Method, uri: &'a Uri, headers: &'a HeaderMap) -> Self {
+        RequestHead::from_headers(headers)
+            .with_method(method)
+            .with_uri(uri)
+    }
+
+    /// Only the headers: method, URI, extensions and body unknown.
+    pub fn from_headers(headers: &'a HeaderMap) -> Self {
         RequestHead {
-            method,
-            uri: Some(uri),
+            method: None,
+            uri: None,
             headers,
+            extensions: None,
             body: None,
         }
+    }
+
+    /// Adds the method.
+    pub fn with_method(mut self, method: &'a Method) -> Self {
+        self.method = Some(method);
+        self
+    }
+
+    /// Adds the URI, for the query string location.
+    pub fn with_uri(mut self, uri: &'a Uri) -> Self {
+        self.uri = Some(uri);
+        self
+    }
+
+    /// Adds the extensions, where a per-request [`JwtManager`](crate::JwtManager) and a
+    /// [`BufferedBody`](crate::BufferedBody) may be.
+    pub fn with_extensions(mut self, extensions: &'a Extensions) -> Self {
+        self.extensions = Some(extensions);
+        self
     }
 
     /// Adds the body, already read, for the JSON location.
@@ -139,7 +176,7 @@ impl<'a> RequestHead<'a> {
 }
 
 impl TokenRequest for RequestHead<'_> {
-    fn method(&self) -> &Method {
+    fn method(&self) -> Option<&Method> {
         self.method
     }
     fn uri(&self) -> Option<&Uri> {
@@ -149,9 +186,9 @@ impl TokenRequest for RequestHead<'_> {
         self.headers
     }
     fn extensions(&self) -> Option<&Extensions> {
-        None
+        self.extensions
     }
     fn body_bytes(&self) -> Option<&[u8]> {
-        self.body
+        self.body.or_else(|| self.extensions.and_then(buffered))
     }
 }

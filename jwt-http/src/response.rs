@@ -169,7 +169,13 @@ impl std::error::Error for Refusal {
 /// - `Result<T, E>` with `E: From<JwtError>`: `Err(error.into())`, so handlers returning
 ///   `Result<_, MyError>` handle it in their own error type.
 ///
-/// Implement it for your own response types.
+/// Implement it for your own response types. Handlers with any other return type `T` return
+/// [`Guarded<T>`](crate::Guarded) instead, which carries either.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot carry a request refused by #[jwt_required]",
+    label = "this return type cannot carry a refused request",
+    note = "a handler returning `Result<T, E>` needs `E: From<JwtError>` (for example `JwtError` itself, or your error type with a `From<JwtError>` impl); `http::Response<B>` needs `B: From<String>`; any other return type is wrapped in `Guarded<T>`"
+)]
 pub trait JwtRejection {
     /// Converts a refused request into this type.
     /// `manager` is the one that refused the request; `None` when none was found.

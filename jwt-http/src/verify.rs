@@ -27,6 +27,17 @@ pub struct VerifyOptions {
     pub skip_revocation_check: bool,
     /// Search these locations instead of the configured ones. Default `None`.
     pub locations: Option<&'static [TokenLocation]>,
+    /// Let OPTIONS requests through unchecked, as flask-jwt-extended's `verify_jwt_in_request`
+    /// does. Default `false`.
+    ///
+    /// Flask can exempt OPTIONS because Flask answers OPTIONS itself and never runs the view;
+    /// axum, hyper and tower route OPTIONS to the handler like any other method, so an
+    /// exemption would run a protected handler without a token. `#[jwt_required]`, the
+    /// extractors and [`JwtLayer`](crate::JwtLayer) never set it: an OPTIONS request to a
+    /// protected handler needs a token like any other (answer CORS preflight in a CORS layer
+    /// outside them). Set it only in your own middleware that answers OPTIONS without calling
+    /// the protected handler: [`JwtManager::verify_request`] then returns `Ok(None)` for it.
+    pub exempt_options: bool,
 }
 
 impl VerifyOptions {
@@ -39,6 +50,7 @@ impl VerifyOptions {
             verify_type: true,
             skip_revocation_check: false,
             locations: None,
+            exempt_options: false,
         }
     }
 }
@@ -61,7 +73,7 @@ pub struct PendingVerification {
 
 #[derive(Debug)]
 enum State {
-    /// An OPTIONS request: never checked.
+    /// An OPTIONS request with [`VerifyOptions::exempt_options`]: not checked.
     Skipped,
     /// `optional` and no token: an empty context.
     Anonymous,
@@ -75,8 +87,8 @@ impl JwtManager {
     /// locations, signature and claims, identity claim, CSRF, expiry, type, freshness,
     /// blocklist, claims verification, user lookup.
     ///
-    /// Returns `Ok(None)` for OPTIONS requests (CORS preflight), which are never checked;
-    /// otherwise the context to run the handler in (see [`scope`](crate::scope) and
+    /// Returns `Ok(None)` only for an OPTIONS request with [`VerifyOptions::exempt_options`]
+    /// set (flask-jwt-extended's exemption, off by default); otherwise the context to run the handler in (see [`scope`](crate::scope) and
     /// [`enter`](crate::enter)), empty on an `optional` route without a token. With an async
     /// loader registered, use [`verify_request_async`](Self::verify_request_async).
     ///
@@ -153,7 +165,7 @@ impl JwtManager {
         options: &VerifyOptions,
         scan: extract::Scan,
     ) -> Result<State, JwtError> {
-        if request.method() == Method::OPTIONS {
+        if options.exempt_options && request.method() == Some(&Method::OPTIONS) {
             return Ok(State::Skipped);
         }
         let locations = options

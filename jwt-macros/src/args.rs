@@ -25,6 +25,8 @@ pub(crate) struct Args {
     pub(crate) request: Option<Ident>,
     pub(crate) manager: Option<Expr>,
     pub(crate) krate: Option<Path>,
+    /// Where the first option that changes verification (all but `crate`) was given.
+    pub(crate) first_check_option: Option<Span>,
 }
 
 /// One `name` or `name = value` argument.
@@ -85,6 +87,9 @@ impl Parse for Args {
 impl Args {
     fn apply(&mut self, name: &str, arg: Arg) -> syn::Result<()> {
         let span = arg.name.span();
+        if name != "crate" && self.first_check_option.is_none() {
+            self.first_check_option = Some(span);
+        }
         match name {
             "optional" => self.optional = flag(arg)?,
             "fresh" => self.fresh = flag(arg)?,

@@ -10,7 +10,8 @@
 
 mod args;
 mod expand;
-mod request_param;
+mod params;
+mod validate;
 
 use proc_macro::TokenStream;
 use quote::ToTokens;
@@ -31,8 +32,9 @@ pub fn jwt_required(attr: TokenStream, item: TokenStream) -> TokenStream {
                 "#[jwt_required] cannot be used on a `const fn`",
             ));
         }
-        let request = request_param::find(&item.sig, args.request.as_ref())?;
-        Ok(expand::expand(&args, item, &request))
+        let source = params::find(&item.sig, args.request.as_ref())?;
+        validate::validate(&args, &source)?;
+        Ok(expand::expand(&args, item, &source))
     });
     match result {
         Ok(tokens) => tokens.into(),

@@ -21,7 +21,12 @@ pub(super) fn token_from_cookies<'r, R: TokenRequest + ?Sized>(
         .filter(|v| !v.is_empty())
         .ok_or_else(|| JwtError::MissingCookie { name: name.clone() })?;
 
-    let csrf = if config.cookie_csrf_protect && config.csrf_methods.contains(request.method()) {
+    // A request whose method is unknown (a bare `HeaderMap`) is treated as state-changing: the
+    // CSRF value is required rather than skipped.
+    let protected_method = request
+        .method()
+        .is_none_or(|method| config.csrf_methods.contains(method));
+    let csrf = if config.cookie_csrf_protect && protected_method {
         let from_header = request
             .headers()
             .get(manager.csrf_header(refresh))

@@ -12,9 +12,13 @@ pub(super) fn token_from_query<'r, R: TokenRequest + ?Sized>(
 ) -> Result<Extracted<'r>, JwtError> {
     let config = manager.config();
     let name = &config.query_string_name;
-    let value = request
-        .uri()
-        .and_then(|uri| uri.query())
+    // A request parameter without the URI cannot show the query string: refused, never
+    // searched as if empty.
+    let uri = request.uri().ok_or(JwtError::UnreadableLocation(
+        crate::TokenLocation::QueryString,
+    ))?;
+    let value = uri
+        .query()
         .and_then(|query| query_value(query.as_bytes(), name))
         .filter(|v| !v.is_empty())
         .ok_or_else(|| JwtError::MissingQueryParam { name: name.clone() })?;

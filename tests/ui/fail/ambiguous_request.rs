@@ -1,10 +1,10 @@
 use http::request::Parts;
-use http::{HeaderMap, Request, Response};
+use http::{Request, Response};
 use jwt_extended::jwt_required;
 
 #[jwt_required]
-async fn handler(req: Request<()>, headers: &HeaderMap) -> Response<String> {
-    Response::new(format!("{} {}", req.uri(), headers.len()))
+async fn handler(req: Request<()>, other: &Request<String>) -> Response<String> {
+    Response::new(format!("{} {}", req.uri(), other.uri()))
 }
 
 fn main() {

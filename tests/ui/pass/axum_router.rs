@@ -2,7 +2,7 @@
 #![deny(warnings)]
 
 use axum::extract::{Request, State};
-use axum::http::HeaderMap;
+use axum::http::{Extensions, HeaderMap, Method, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -30,14 +30,21 @@ struct AppState {
 async fn with_extractors(
     State(state): State<AppState>,
     headers: HeaderMap,
+    extensions: Extensions,
     body: String,
 ) -> Response {
+    let _ = extensions;
     format!("{} {} {body}", state.greeting, headers.len()).into_response()
 }
 
 #[jwt_required(optional)]
-async fn result_handler(headers: HeaderMap) -> Result<String, Response> {
-    let _ = headers;
+async fn result_handler(
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    extensions: Extensions,
+) -> Result<String, Response> {
+    let _ = (method, uri, headers, extensions);
     Ok(format!("{:?}", get_jwt_identity()))
 }
 

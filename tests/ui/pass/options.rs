@@ -4,7 +4,7 @@
 use std::sync::OnceLock;
 
 use http::request::Parts;
-use http::{HeaderMap, Request, Response};
+use http::{Extensions, HeaderMap, Request, Response};
 use jwt_extended::{get_jwt_identity, jwt_required, JwtManager};
 
 type Reply = Response<String>;
@@ -27,8 +27,8 @@ fn shared() -> &'static JwtManager {
 }
 
 #[jwt_required(optional)]
-fn optional(headers: &HeaderMap) -> Reply {
-    let _ = headers;
+fn optional(headers: &HeaderMap, extensions: &Extensions) -> Reply {
+    let _ = (headers, extensions);
     reply()
 }
 
@@ -107,14 +107,14 @@ fn borrowed_manager(headers: &HeaderMap) -> Reply {
 }
 
 #[jwt_required(crate = "jwt_extended")]
-fn crate_path(headers: &HeaderMap) -> Reply {
-    let _ = headers;
+fn crate_path(headers: &HeaderMap, extensions: Extensions) -> Reply {
+    let _ = (headers, extensions);
     reply()
 }
 
 #[jwt_required(crate = "::jwt_extended::jwt_http")]
-fn inner_crate_path(headers: &HeaderMap) -> Reply {
-    let _ = headers;
+fn inner_crate_path(headers: &HeaderMap, extensions: Extensions) -> Reply {
+    let _ = (headers, extensions);
     reply()
 }
 
