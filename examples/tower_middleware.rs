@@ -68,8 +68,9 @@ async fn require_jwt(State(guard): State<Guard>, req: Request, next: Next) -> Re
         .verify_request_async(&req, &guard.options)
         .await;
     match verified {
-        // The context of the verified token; a context without a token on an optional route
-        // that got none; `None` for an OPTIONS request (a CORS preflight), never checked.
+        // The context of the verified token, or a context without a token on an optional
+        // route that got none. OPTIONS is checked like any method (`exempt_options` is off):
+        // answer CORS preflight in a CORS layer outside this one.
         Ok(context) => jwt_extended::scope(context, next.run(req)).await,
         Err(error) => guard.manager.error_response(&error),
     }

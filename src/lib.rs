@@ -32,12 +32,59 @@
 //!
 //! # `#[jwt_required]`
 //!
-//! Wraps any handler, sync or async, free function or method, generic or not, and keeps its
-//! signature. The request is the parameter of type `Request<_>`, `Parts` or `HeaderMap` (by
-//! value or reference, under any path such as `axum::extract::Request`), or the one named with
-//! `request = name`. On a refused request the handler returns the error converted into its own
-//! return type through [`JwtRejection`]: an `http::Response<B>` whose body is `From<String>`
-//! (axum, hyper), or a `Result<T, E>` with `E: From<JwtError>`.
+//! Wraps any handler, sync or async, free function or method, generic or not. Its parameters
+//! are kept; the request is read from them by one rule, and what they cannot show is never
+//! taken as harmless:
+//!
+//! | the handler takes | read from it | when something is missing |
+//! |---|---|---|
+//! | `request = name` | that parameter (any [`TokenRequest`]) | as the type reports it |
+//! | a [`Jwt`], `JwtClaims<..>` or `JwtIdentity<..>` extractor (or an `Option` of one) | nothing: the extractor verified the request before the body was read; its context is entered | attribute options are a compile error (put them on the extractor's policy) |
+//! | a `Request<_>` or `Parts` (by value or reference) | method, URI, headers, extensions, buffered body | — |
+//! | a `HeaderMap`, with `Method`, `Uri`, `Extensions` parameters when present | what is given | no `Method`: the method counts as state-changing, so a cookie token always needs its CSRF value; no `Extensions` and no `manager = ...`: **compile error** (the request's manager would be unknown); `locations` naming `query_string` without `Uri`, or `json` without `Extensions`: **compile error**; such a location configured at run time: refused with a generic 500 ([`JwtError::UnreadableLocation`]) |
+//!
+//! **OPTIONS** is checked like any other method. flask-jwt-extended lets OPTIONS through
+//! because Flask answers it without running the view; axum routes it to the handler (`any`,
+//! `.options`, fallbacks), so an exemption would run a protected handler without a token. Answer
+//! CORS preflight in a CORS layer placed outside the protected routes.
+//!
+//! **Return types.** A handler returning `http::Response<B>` (`B: From<String>`: axum's
+//! `Response`, hyper's `Response<Full<Bytes>>`) answers a refused request with the manager's
+//! response; one returning `Result<T, E>` with `E: From<JwtError>` (for example [`JwtError`]
+//! itself, which is `IntoResponse` with the `axum` feature) returns `Err(error.into())`. Any
+//! other return type `T` — `impl IntoResponse`, `Json<T>`, `(StatusCode, Json<T>)`, `String`,
+//! `()` — becomes [`Guarded<T>`](Guarded): the handler's value or the refusal, `IntoResponse`
+//! whenever `T` is.
+//!
+//! ```no_run
+//! use axum::extract::{Path, State};
+//! use axum::http::{Extensions, HeaderMap, StatusCode};
+//! use axum::response::IntoResponse;
+//! use axum::{routing::post, Json, Router};
+//! use jwt_extended::{get_jwt_identity, jwt_required};
+//! use serde_json::{json, Value};
+//!
+//! // State, Path and Json beside the request's headers and extensions; any IntoResponse.
+//! #[jwt_required]
+//! async fn transfer(
+//!     State(bank): State<&'static str>,
+//!     Path(account): Path<u32>,
+//!     headers: HeaderMap,
+//!     extensions: Extensions,
+//!     Json(body): Json<Value>,
+//! ) -> impl IntoResponse {
+//!     let _ = (headers, extensions);
+//!     let by = get_jwt_identity();
+//!     (StatusCode::CREATED, Json(json!({ "bank": bank, "account": account, "by": by, "amount": body["amount"] })))
+//! }
+//!
+//! let app: Router = Router::new().route("/accounts/{account}/transfer", post(transfer)).with_state("acme");
+//! ```
+//!
+//! The attribute runs inside the handler, after axum's extractors: with a body extractor
+//! (`Json<T>`), a request without a token and with a bad body gets the body's 422. Take a
+//! [`Jwt`]/`JwtIdentity` extractor first, or put [`JwtLayer`] on the route, to refuse such
+//! requests with 401 before the body is read.
 //!
 //! Options, as flask-jwt-extended's `jwt_required(...)`:
 //!
@@ -58,6 +105,10 @@
 //! handlers the context is entered on every poll of the body's future and left after it, so it
 //! follows the task across worker threads and never shows to another task; outside a protected
 //! scope the accessors return `None`. Spawned tasks see it only through [`propagate`].
+//!
+//! A request that finds no manager (none in its extensions, none named, no default installed)
+//! is answered `500 {"msg": "Internal Server Error"}`; the developer message goes to standard
+//! error once, never to the client.
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
 

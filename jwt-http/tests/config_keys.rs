@@ -531,13 +531,21 @@ fn csrf_in_cookies_and_cookie_attributes() {
     );
 }
 
+/// OPTIONS is checked like any other method unless the caller exempts it explicitly
+/// (flask-jwt-extended exempts it because Flask never runs the view for it).
 #[test]
-fn options_requests_are_not_checked() {
+fn options_requests_are_checked_unless_exempted() {
     let m = manager(|b| b);
+    let request = request(Method::OPTIONS, "/", &[]);
     assert_eq!(
-        verify(&m, &request(Method::OPTIONS, "/", &[])),
-        Ok("<skipped>".into())
+        verify(&m, &request).unwrap_err().to_string(),
+        "Missing Authorization Header"
     );
+    let exempt = VerifyOptions {
+        exempt_options: true,
+        ..VerifyOptions::new()
+    };
+    assert!(m.verify_request(&request, &exempt).unwrap().is_none());
 }
 
 #[test]

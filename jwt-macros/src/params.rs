@@ -5,7 +5,7 @@
 //! 1. the parameter named by `request = name`, whatever its type (it must implement
 //!    `TokenRequest`);
 //! 2. else a parameter whose type is an extractor that already verified the request (`Jwt`,
-//!    `JwtClaims`, `JwtIdentity`, or an `Option` of one): its context is entered, nothing is
+//!    `JwtClaims`, `JwtIdentity`, `JwtToken`, or an `Option` of one): its context is entered, nothing is
 //!    verified again;
 //! 3. else the whole request: one parameter of type `Request<_>` or `Parts`;
 //! 4. else its pieces: a `HeaderMap` parameter, with the `Method`, `Uri` and `Extensions`
@@ -18,7 +18,7 @@ use syn::spanned::Spanned;
 use syn::{FnArg, GenericArgument, Ident, Pat, PatType, PathArguments, Signature, Type};
 
 /// Extractor types whose value holds a verified context.
-const EXTRACTORS: &[&str] = &["Jwt", "JwtClaims", "JwtIdentity"];
+const EXTRACTORS: &[&str] = &["Jwt", "JwtClaims", "JwtIdentity", "JwtToken"];
 
 /// Where the generated code reads the request from.
 pub(crate) enum Source {
