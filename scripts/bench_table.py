@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Turns criterion's estimates from one run of benches/tokens.rs into one table.
+"""Turns criterion's estimates from one run of benches/benches/tokens.rs into one table.
 
     python3 scripts/bench_table.py ROOT [ROOT...] [--markdown] [--no-goals] [--json OUT]
 

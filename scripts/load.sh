@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # End-to-end load test on loopback (issue 5): requests/s of /protected (`#[jwt_required]`) with a
 # valid token against the same server's unprotected twin route, and against the same route
-# verified by `jsonwebtoken` by hand and by the primitives alone (examples/basic_bench.rs), all in
-# one run; then the Flask twin (flask-jwt-extended 4.7 under gunicorn) for reference.
+# verified by `jsonwebtoken` by hand and by the primitives alone (benches/examples/basic_bench.rs,
+# package jwt-extended-benches), all in one run; then the Flask twin (flask-jwt-extended 4.7 under
+# gunicorn) for reference.
 #
 #   scripts/load.sh                       # wrk (apt-get install wrk); ~2.5 min
 #   DURATION=3 ROUNDS=12 CONNS=64 scripts/load.sh
@@ -95,7 +96,7 @@ median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); $(rustc --version); $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2)"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-cargo build --release --example basic_bench 2>&1 | tail -1
+cargo build --release -p jwt-extended-benches --example basic_bench 2>&1 | tail -1
 free_port "$PORT"
 PORT="$PORT" "${server_cmd[@]}" "$target/release/examples/basic_bench" 2>/dev/null &
 server=$!

@@ -3,10 +3,13 @@
 //! with flask-jwt-extended's access-token layout.
 //!
 //! ```sh
-//! scripts/bench.sh                                 # runs all three passes, prints the tables
-//! cargo bench --bench tokens                       # criterion's own output
-//! BENCH_INTERLEAVED=1 cargo bench --bench tokens   # the interleaved runner (see `interleaved`)
-//! BENCH_COLD=1 cargo bench --bench tokens          # one call at a time, caches cold (see `cold`)
+//! scripts/bench.sh            # runs all three passes, prints the tables
+//! # criterion's own output:
+//! cargo bench -p jwt-extended-benches --bench tokens
+//! # the interleaved runner (see `interleaved`):
+//! BENCH_INTERLEAVED=1 cargo bench -p jwt-extended-benches --bench tokens
+//! # one call at a time, caches cold (see `cold`):
+//! BENCH_COLD=1 cargo bench -p jwt-extended-benches --bench tokens
 //! ```
 //!
 //! Groups (criterion ids are `<group>_<ALG>/<contender>`):
@@ -827,12 +830,14 @@ fn interleaved(filter: Option<&str>) {
 }
 
 /// Writes criterion-shaped estimates (median; the interval is the interquartile range) under
-/// `$CARGO_TARGET_DIR/<dir>`, for `scripts/bench_table.py`, and prints the medians.
+/// `$CARGO_TARGET_DIR/<dir>` (default: the workspace's `target`, as criterion's own), for
+/// `scripts/bench_table.py`, and prints the medians.
 fn write_estimates(dir: &str, cases: &[Case<'_>], samples: Vec<Vec<f64>>) {
-    let root = std::path::PathBuf::from(
-        std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| "target".into()),
-    )
-    .join(dir);
+    // Benchmarks run in this package's directory (benches/), one below the workspace's.
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
+    let root = target.join(dir);
     let _ = std::fs::remove_dir_all(&root);
     for (case, mut s) in cases.iter().zip(samples) {
         s.sort_by(f64::total_cmp);
@@ -928,13 +933,15 @@ criterion_group! {
 }
 
 fn main() {
-    // `BENCH_INTERLEAVED=1 cargo bench --bench tokens [-- FILTER]`: the interleaved runner.
+    // `BENCH_INTERLEAVED=1 cargo bench -p jwt-extended-benches --bench tokens [-- FILTER]`: the
+    // interleaved runner.
     let filter = std::env::args().skip(1).find(|a| !a.starts_with("--"));
     if std::env::var_os("BENCH_INTERLEAVED").is_some() {
         interleaved(filter.as_deref());
         return;
     }
-    // `BENCH_COLD=1 cargo bench --bench tokens [-- FILTER]`: one call at a time, caches cold.
+    // `BENCH_COLD=1 cargo bench -p jwt-extended-benches --bench tokens [-- FILTER]`: one call at
+    // a time, caches cold.
     if std::env::var_os("BENCH_COLD").is_some() {
         cold(filter.as_deref());
         return;

@@ -1,6 +1,7 @@
 //! `examples/basic_bench.rs` over HTTP: the load test's four routes answer alike for a valid
 //! token, and the three that verify refuse a missing, tampered or refresh token.
 
+#[path = "../../tests/common/mod.rs"]
 mod common;
 
 #[allow(dead_code)]

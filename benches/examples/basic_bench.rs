@@ -16,7 +16,7 @@
 //! token.
 //!
 //! ```sh
-//! PORT=5077 cargo run --release --example basic_bench
+//! PORT=5077 cargo run --release -p jwt-extended-benches --example basic_bench
 //! ```
 
 use std::sync::OnceLock;
@@ -34,7 +34,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 #[allow(dead_code)]
-#[path = "basic.rs"]
+#[path = "../../examples/basic.rs"]
 pub mod basic;
 
 /// `/protected`'s body, minus the token: the identity is a constant.

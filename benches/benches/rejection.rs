@@ -3,7 +3,7 @@
 //! above their size cost time proportional to their length.
 //!
 //! ```sh
-//! cargo bench --bench rejection
+//! cargo bench -p jwt-extended-benches --bench rejection
 //! ```
 
 use std::hint::black_box;
