@@ -356,9 +356,10 @@ async fn logout_cookies(State(app): State<App>) -> Response {
     }
 }
 
-/// Reads JSON bodies once, for the JSON token location and the handlers.
-async fn buffer_body(req: Request, next: Next) -> Response {
-    match jwt_extended::buffer_json_body(req, 1 << 20).await {
+/// Reads JSON bodies (and form bodies when `JWT_CSRF_CHECK_FORM` is on) once, for the JSON token
+/// location, the CSRF form field and the handlers.
+async fn buffer_body(State(manager): State<JwtManager>, req: Request, next: Next) -> Response {
+    match manager.buffer_body(req, 1 << 20).await {
         Ok(req) => next.run(req).await,
         Err(e) => message(e.status(), &e.to_string()),
     }
@@ -397,7 +398,7 @@ pub fn app(manager: JwtManager, blocklist: Blocklist) -> Router {
         .route("/refresh-cookies", post(refresh_cookies))
         .route("/logout-cookies", post(logout_cookies))
         .with_state(state)
-        .layer(middleware::from_fn(buffer_body))
+        .layer(middleware::from_fn_with_state(manager.clone(), buffer_body))
         .layer(middleware::from_fn(move |mut req: Request, next: Next| {
             req.extensions_mut().insert(manager.clone());
             next.run(req)
