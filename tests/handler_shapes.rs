@@ -317,3 +317,41 @@ async fn handlers_run_once_per_accepted_request() {
     assert_eq!(refused.status, 401);
     assert_eq!(calls.load(Ordering::SeqCst), 1);
 }
+
+/// The attribute on a handler taking an extractor: the token is verified before the body is
+/// read (no token + a bad body is 401, not the body's 422), and the accessors see the
+/// extractor's context inside the body.
+#[tokio::test]
+async fn attribute_with_an_extractor_verifies_first_and_enters_its_context() {
+    use jwt_extended::axum::JwtIdentity;
+    #[jwt_required]
+    async fn note(user: JwtIdentity<String>, Json(body): Json<Value>) -> Json<Value> {
+        tokio::task::yield_now().await;
+        Json(json!({ "user": *user, "seen": get_jwt_identity(), "text": body["text"] }))
+    }
+    let manager = tenant_a().clone();
+    let app = Router::new()
+        .route("/note", post(note))
+        .layer(Extension(manager.clone()));
+    let addr = serve(app).await;
+    let json_type = ("Content-Type", "application/json");
+    let refused = send(addr, "POST", "/note", &[json_type], Some("{not json")).await;
+    assert_eq!(
+        (refused.status, refused.json()),
+        (401, json!({ "msg": MISSING }))
+    );
+    let token = manager.create_access_token("dora").unwrap();
+    let auth = format!("Bearer {token}");
+    let ok = send(
+        addr,
+        "POST",
+        "/note",
+        &[json_type, ("Authorization", &auth)],
+        Some(r#"{"text":"hi"}"#),
+    )
+    .await;
+    assert_eq!(
+        (ok.status, ok.json()),
+        (200, json!({ "user": "dora", "seen": "dora", "text": "hi" }))
+    );
+}

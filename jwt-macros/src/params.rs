@@ -79,8 +79,15 @@ pub(crate) fn find(sig: &Signature, named: Option<&Ident>) -> syn::Result<Source
             .filter(|p| kind_of(&p.ty) == Some(kind))
             .collect()
     };
-    if let Some(one) = single(&of(Kind::Extractor), "verified-token extractors")? {
-        return Ok(Source::Extracted(one));
+    // Several extractors all verified the request: enter the context of one that must hold a
+    // token (not an `Option`), else the first.
+    let extractors = of(Kind::Extractor);
+    let required = extractors.iter().find(|p| !is_option(&p.ty));
+    if let Some(one) = required.or(extractors.first()) {
+        return match single(&[one], "verified-token extractors")? {
+            Some(name) => Ok(Source::Extracted(name)),
+            None => Err(syn::Error::new(one.span(), "unreachable: one extractor")),
+        };
     }
     if let Some(one) = single(&of(Kind::Whole), "request parameters")? {
         return Ok(Source::Request(one));
@@ -96,7 +103,7 @@ pub(crate) fn find(sig: &Signature, named: Option<&Ident>) -> syn::Result<Source
     Err(syn::Error::new_spanned(
         &sig.ident,
         "#[jwt_required] needs a request parameter: one of type `Request<_>` or `Parts`, a \
-         `HeaderMap` (with `Method`, `Uri` and `Extensions` beside it), a `Jwt`, `JwtClaims` or \
+         `HeaderMap` (with `Method`, `Uri` and `Extensions` beside it), a `Jwt`, `JwtToken`, `JwtClaims` or \
          `JwtIdentity` extractor, or name one with `#[jwt_required(request = param)]`",
     ))
 }
@@ -118,6 +125,17 @@ fn single(found: &[&PatType], what: &str) -> syn::Result<Option<Ident>> {
                 "several {what} could hold the request; name one with `#[jwt_required(request = param)]`"
             ),
         )),
+    }
+}
+
+/// Whether `ty` is an `Option<_>` (behind references).
+fn is_option(ty: &Type) -> bool {
+    match ty {
+        Type::Reference(r) => is_option(&r.elem),
+        Type::Paren(p) => is_option(&p.elem),
+        Type::Group(g) => is_option(&g.elem),
+        Type::Path(p) => p.path.segments.last().is_some_and(|s| s.ident == "Option"),
+        _ => false,
     }
 }
 

@@ -3,7 +3,7 @@ use http::{HeaderMap, Request, Response};
 use jwt_extended::jwt_required;
 
 #[jwt_required]
-const fn handler(headers: &HeaderMap, extensions: &http::Extensions) -> usize {
+const fn handler(headers: &HeaderMap, _extensions: &http::Extensions) -> usize {
     let _ = headers;
     0
 }

@@ -3,7 +3,7 @@ use http::{HeaderMap, Request, Response};
 use jwt_extended::jwt_required;
 
 #[jwt_required(optinal)]
-fn handler(headers: &HeaderMap, extensions: &http::Extensions) -> Response<String> {
+fn handler(headers: &HeaderMap, _extensions: &http::Extensions) -> Response<String> {
     Response::new(headers.len().to_string())
 }
 
