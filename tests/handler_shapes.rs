@@ -235,10 +235,7 @@ fn options_exemption_is_explicit() {
     let manager = tenant_a();
     let request = http::Request::options("/").body(()).unwrap();
     let default = manager.verify_request(&request, &jwt_extended::VerifyOptions::new());
-    assert_eq!(
-        default.unwrap_err().to_string(),
-        "Missing Authorization Header"
-    );
+    assert_eq!(default.unwrap_err().to_string(), MISSING);
     let exempt = jwt_extended::VerifyOptions {
         exempt_options: true,
         ..jwt_extended::VerifyOptions::new()
