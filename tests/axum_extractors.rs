@@ -435,6 +435,61 @@ async fn a_custom_policy_sets_the_locations() {
     assert_eq!((status, body), (StatusCode::OK, json!({ "id": "alice" })));
 }
 
+/// The JSON location reads the body a middleware buffered; the handler still reads it after.
+#[tokio::test]
+async fn the_json_location_reads_a_buffered_body() {
+    use axum::extract::Request as AxumRequest;
+    use axum::middleware::{self, Next};
+    use axum::response::{IntoResponse, Response};
+
+    struct JsonOnly;
+    impl Policy for JsonOnly {
+        const OPTIONS: VerifyOptions = VerifyOptions {
+            locations: Some(&[TokenLocation::Json]),
+            ..VerifyOptions::new()
+        };
+    }
+    async fn handler(user: JwtIdentity<String, JsonOnly>, Json(body): Json<Value>) -> Json<Value> {
+        Json(json!({ "id": *user, "x": body["x"] }))
+    }
+    async fn buffer(request: AxumRequest, next: Next) -> Response {
+        match jwt_extended::buffer_json_body(request, 1 << 16).await {
+            Ok(request) => next.run(request).await,
+            Err(e) => (e.status(), e.to_string()).into_response(),
+        }
+    }
+    let routes = Router::new().route("/", post(handler));
+    let buffered = routes
+        .clone()
+        .layer(middleware::from_fn(buffer))
+        .layer(Extension(manager()));
+    let unbuffered = routes.layer(Extension(manager()));
+    let tokens = Tokens::new();
+    let body = json!({ "access_token": tokens.access, "x": 1 }).to_string();
+    let post = |body: String| {
+        Request::post("/")
+            .header("Content-Type", "application/json")
+            .body(Body::from(body))
+            .expect("request")
+    };
+    let (status, _, answer) = send(&buffered, post(body.clone())).await;
+    assert_eq!(
+        (status, answer),
+        (StatusCode::OK, json!({ "id": "alice", "x": 1 }))
+    );
+    let (status, _, answer) = send(&buffered, post(json!({ "x": 1 }).to_string())).await;
+    assert_eq!(
+        (status, answer),
+        (
+            StatusCode::UNAUTHORIZED,
+            json!({ "msg": "Missing \"access_token\" key in json data." })
+        )
+    );
+    // Not buffered: the extractor cannot see the body, so the token is not accepted.
+    let (status, _, answer) = send(&unbuffered, post(body)).await;
+    assert_ne!(status, StatusCode::OK, "{answer}");
+}
+
 // ---------------------------------------------------------------------------------------------
 // Response loaders
 // ---------------------------------------------------------------------------------------------
