@@ -49,6 +49,8 @@ mod env;
 pub mod axum;
 #[cfg(feature = "tower")]
 mod layer;
+#[cfg(feature = "tower")]
+pub use layer::{BodyMode, Buffering, JwtLayer, JwtResponseFuture, JwtService, NoBuffering};
 
 #[doc(hidden)]
 pub mod __private;
