@@ -24,7 +24,9 @@ use axum::http::{Extensions, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
-use jwt_extended::axum::{AnyToken, FromState, JwtClaims, JwtIdentity, JwtToken, RefreshToken};
+use jwt_extended::extractors::{
+    AnyToken, FromState, JwtClaims, JwtIdentity, JwtToken, RefreshToken,
+};
 use jwt_extended::{
     get_jwt, get_jwt_identity, jwt_required, ConfigError, JwtError, JwtLayer, JwtManager,
 };

@@ -21,7 +21,7 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, Empty};
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
-use jwt_extended::axum::{
+use jwt_extended::extractors::{
     AccessToken, AnyToken, FreshToken, FromState, JwtClaims, JwtIdentity, JwtToken, Policy,
     RefreshToken,
 };

@@ -320,7 +320,7 @@ async fn handlers_run_once_per_accepted_request() {
 /// extractor's context inside the body.
 #[tokio::test]
 async fn attribute_with_an_extractor_verifies_first_and_enters_its_context() {
-    use jwt_extended::axum::JwtIdentity;
+    use jwt_extended::extractors::JwtIdentity;
     #[jwt_required]
     async fn note(user: JwtIdentity<String>, Json(body): Json<Value>) -> Json<Value> {
         tokio::task::yield_now().await;

@@ -1,5 +1,6 @@
 //! Context isolation under load: 10,000 requests from 100 concurrent clients with distinct
-//! identities, handlers that await timers, yield and spawn-and-join between identity reads,
+//! identities, spread over the three ways of protecting a handler (the attribute, the
+//! `JwtIdentity` extractor with the attribute, and `JwtLayer` over a plain handler), handlers that await timers, yield and spawn-and-join between identity reads,
 //! handlers that panic, and clients that hang up mid-request. Zero cross-talk, no context left
 //! on any worker thread, the server healthy at the end. The counts are printed.
 
@@ -16,7 +17,8 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, Empty};
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
-use jwt_extended::{current, get_jwt_identity, jwt_required, propagate, JwtManager};
+use jwt_extended::extractors::JwtIdentity;
+use jwt_extended::{current, get_jwt_identity, jwt_required, propagate, JwtLayer, JwtManager};
 use serde_json::{json, Value};
 use tokio::io::AsyncWriteExt;
 
@@ -40,12 +42,31 @@ fn identity() -> Option<String> {
 /// Reads the identity around a timer, a yield and a spawned-and-joined task.
 #[jwt_required]
 async fn probe(req: Request) -> Response {
+    reads(req.uri().query()).await
+}
+
+/// The same through the extractor, whose context the attribute enters.
+#[jwt_required]
+async fn probe_extractor(
+    user: JwtIdentity<String>,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
+) -> Response {
+    let response = reads(query.as_deref()).await;
+    // The extractor's value and the accessors agree.
+    match identity() {
+        Some(seen) if seen == *user => response,
+        _ => Json(json!({ "mismatch": *user })).into_response(),
+    }
+}
+
+/// The same with no attribute: `JwtLayer` on the route entered the context.
+async fn probe_layer(req: Request) -> Response {
+    reads(req.uri().query()).await
+}
+
+async fn reads(query: Option<&str>) -> Response {
     let mut reads = vec![identity()];
-    let n = req
-        .uri()
-        .query()
-        .and_then(|q| q.parse::<u64>().ok())
-        .unwrap_or(0);
+    let n = query.and_then(|q| q.parse::<u64>().ok()).unwrap_or(0);
     tokio::time::sleep(Duration::from_micros(100 * (n % 20))).await;
     reads.push(identity());
     tokio::task::yield_now().await;
@@ -86,6 +107,11 @@ fn app(manager: JwtManager) -> Router {
         .route("/probe", get(probe))
         .route("/panic", get(boom))
         .route("/slow", get(slow))
+        .route("/probe-extractor", get(probe_extractor))
+        .route(
+            "/probe-layer",
+            get(probe_layer).route_layer(JwtLayer::new()),
+        )
         .layer(middleware::from_fn(move |mut req: Request, next: Next| {
             req.extensions_mut().insert(manager.clone());
             next.run(req)
@@ -131,7 +157,8 @@ fn ten_thousand_requests_with_panics_and_hang_ups_never_cross_talk() {
                 for r in 0..REQUESTS_PER_CLIENT {
                     let who = format!("user-{}", c * REQUESTS_PER_CLIENT + r);
                     let token = issuer.create_access_token(&who).expect("token");
-                    let request = http::Request::get(format!("http://{addr}/probe?{r}"))
+                    let path = ["/probe", "/probe-extractor", "/probe-layer"][r % 3];
+                    let request = http::Request::get(format!("http://{addr}{path}?{r}"))
                         .header("authorization", format!("Bearer {token}"))
                         .body(Empty::new())
                         .expect("request");

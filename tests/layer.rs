@@ -717,3 +717,50 @@ async fn concurrent_requests_each_see_only_their_own_identity() {
     }
     assert_eq!(leftovers, 0, "a worker thread kept a request's context");
 }
+
+/// With `csrf_check_form`, the layer reads an urlencoded body so that the CSRF value can come
+/// from the form field, and gives the body back to the handler (issue 11, item 5).
+#[tokio::test]
+async fn the_csrf_form_field_is_read_from_an_urlencoded_body() {
+    let manager = JwtManager::builder()
+        .secret_key("layer-form-test-secret-0123456789abcdef")
+        .with(|c| {
+            c.token_location = vec![jwt_extended::TokenLocation::Cookies];
+            c.csrf_check_form = true;
+        })
+        .build()
+        .unwrap();
+    async fn echo(body: String) -> String {
+        format!("{:?} {body}", get_jwt_identity().map(|i| i.to_string()))
+    }
+    let app = Router::new()
+        .route("/form", post(echo))
+        .route_layer(JwtLayer::new().manager(manager.clone()));
+    let token = manager.create_access_token("erin").unwrap();
+    let csrf = manager.get_csrf_token(&token).unwrap();
+    let send = |field: String| {
+        let request = Request::post("/form")
+            .header("Cookie", format!("access_token_cookie={token}"))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(Body::from(field))
+            .unwrap();
+        app.clone().oneshot(request)
+    };
+    let ok = send(format!("csrf_token={csrf}&x=1")).await.unwrap();
+    assert_eq!(ok.status(), StatusCode::OK);
+    let body = ok.into_body().collect().await.unwrap().to_bytes();
+    assert_eq!(
+        body,
+        format!("Some(\"erin\") csrf_token={csrf}&x=1").as_bytes()
+    );
+    let wrong = send("csrf_token=nope".into()).await.unwrap();
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    let body = wrong.into_body().collect().await.unwrap().to_bytes();
+    assert_eq!(
+        body,
+        &b"{\"msg\":\"CSRF double submit tokens do not match\"}\n"[..]
+    );
+    let missing = send("x=1".into()).await.unwrap();
+    let body = missing.into_body().collect().await.unwrap().to_bytes();
+    assert_eq!(body, &b"{\"msg\":\"Missing CSRF token\"}\n"[..]);
+}

@@ -251,11 +251,7 @@ impl<F: Future> Future for Scoped<F> {
 ///
 /// `None` outside a protected scope, and on an `optional` route that received no token.
 pub fn get_jwt() -> Option<Jwt> {
-    let context = current()?;
-    match context.token.as_ref()? {
-        TokenSlot::Own(_) => Some(Jwt(Shared::Context(context))),
-        TokenSlot::Shared(token) => Some(Jwt(Shared::Token(token.clone()))),
-    }
+    Jwt::from_context(current()?)
 }
 
 /// The header of the current request's token: flask-jwt-extended's `get_jwt_header()`.
@@ -284,27 +280,24 @@ pub fn get_current_user<U: Send + Sync + 'static>() -> Option<Arc<U>> {
 }
 
 /// The verified token of the current request, shared (no copy). Dereferences to [`Claims`].
+///
+/// With the `axum` feature it is also an extractor (an access token, verified as
+/// `#[jwt_required]` does).
 #[derive(Clone)]
-pub struct Jwt(Shared);
-
-/// How a [`Jwt`] holds the token: through the context that holds it in place, or through the
-/// `Arc` an async loader shared.
-#[derive(Clone)]
-enum Shared {
-    /// A context whose token is [`TokenSlot::Own`] (checked when the `Jwt` is made).
-    Context(Arc<JwtContext>),
-    Token(Arc<TokenData<Claims>>),
-}
+pub struct Jwt(Arc<JwtContext>);
 
 impl Jwt {
+    /// The token of `context`; `None` for a context without one (an `optional` route that got
+    /// no token).
+    pub fn from_context(context: Arc<JwtContext>) -> Option<Jwt> {
+        context.token.is_some().then_some(Jwt(context))
+    }
+
     fn data(&self) -> &TokenData<Claims> {
-        match &self.0 {
-            Shared::Token(token) => token,
-            Shared::Context(context) => match &context.token {
-                Some(slot) => slot.get(),
-                // `get_jwt` only makes a `Context` handle for a context with a token.
-                None => unreachable_token(),
-            },
+        match &self.0.token {
+            Some(slot) => slot.get(),
+            // `from_context` only makes a `Jwt` of a context with a token.
+            None => unreachable_token(),
         }
     }
 
@@ -317,9 +310,14 @@ impl Jwt {
     pub fn claims(&self) -> &Claims {
         &self.data().claims
     }
+
+    /// The context the token was verified in (its manager, location and loaded user).
+    pub fn context(&self) -> &Arc<JwtContext> {
+        &self.0
+    }
 }
 
-/// The empty token a `Jwt` could only show if `get_jwt` had made it from a context without one.
+/// The empty token a `Jwt` could only show if it had been made from a context without one.
 #[cold]
 fn unreachable_token() -> &'static TokenData<Claims> {
     static EMPTY: std::sync::OnceLock<TokenData<Claims>> = std::sync::OnceLock::new();
@@ -327,6 +325,12 @@ fn unreachable_token() -> &'static TokenData<Claims> {
         header: Header::new(jwt_core::Algorithm::HS256),
         claims: Claims::default(),
     })
+}
+
+impl crate::__private::ExtractedContext for Jwt {
+    fn jwt_context(&self) -> Option<Arc<JwtContext>> {
+        Some(self.0.clone())
+    }
 }
 
 impl std::fmt::Debug for Jwt {

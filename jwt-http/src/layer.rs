@@ -411,6 +411,7 @@ pub trait BodyMode<B>: sealed::Sealed + Clone {
     #[allow(clippy::type_complexity, clippy::result_large_err)]
     fn buffer(
         &self,
+        manager: &JwtManager,
         request: Request<B>,
     ) -> Result<BoxFuture<Result<Request<B>, BodyError>>, Request<B>>;
 }
@@ -418,6 +419,7 @@ pub trait BodyMode<B>: sealed::Sealed + Clone {
 impl<B> BodyMode<B> for NoBuffering {
     fn buffer(
         &self,
+        _manager: &JwtManager,
         request: Request<B>,
     ) -> Result<BoxFuture<Result<Request<B>, BodyError>>, Request<B>> {
         Err(request)
@@ -432,11 +434,11 @@ where
 {
     fn buffer(
         &self,
+        manager: &JwtManager,
         request: Request<B>,
     ) -> Result<BoxFuture<Result<Request<B>, BodyError>>, Request<B>> {
-        // TODO(issue 11): switch to `JwtManager::buffer_body` (JSON and form bodies) once it
-        // lands; `buffer_json_body` buffers JSON bodies only.
-        Ok(Box::pin(crate::buffer_json_body(request, self.limit)))
+        // JSON bodies, and urlencoded ones when the CSRF form check can read them.
+        Ok(Box::pin(manager.buffer_body(request, self.limit)))
     }
 }
 
@@ -475,7 +477,7 @@ where
         };
         let options = self.options;
         let request = if needs_body(&manager, &options, &request) {
-            match self.body.buffer(request) {
+            match self.body.buffer(&manager, request) {
                 Ok(future) => {
                     let then = Some((self.take_ready(), manager, options));
                     return JwtResponseFuture {

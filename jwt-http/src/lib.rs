@@ -45,8 +45,11 @@ mod verify;
 mod cookies;
 mod env;
 
+// axum integration: typed extractors, their policies, refusals as `IntoResponse`. Named
+// `extractors` rather than `axum` so that `use jwt_extended::*` does not shadow the `axum`
+// crate.
 #[cfg(feature = "axum")]
-pub mod axum;
+pub mod extractors;
 #[cfg(feature = "tower")]
 mod layer;
 #[cfg(feature = "tower")]

@@ -33,7 +33,7 @@ pub struct VerifyOptions {
     /// Flask can exempt OPTIONS because Flask answers OPTIONS itself and never runs the view;
     /// axum, hyper and tower route OPTIONS to the handler like any other method, so an
     /// exemption would run a protected handler without a token. `#[jwt_required]`, the
-    /// extractors and [`JwtLayer`](crate::JwtLayer) never set it: an OPTIONS request to a
+    /// extractors and `JwtLayer` never set it: an OPTIONS request to a
     /// protected handler needs a token like any other (answer CORS preflight in a CORS layer
     /// outside them). Set it only in your own middleware that answers OPTIONS without calling
     /// the protected handler: [`JwtManager::verify_request`] then returns `Ok(None)` for it.

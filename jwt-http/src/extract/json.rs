@@ -34,7 +34,11 @@ pub(super) fn token_from_json<'r, R: TokenRequest + ?Sized>(
         &config.json_key
     };
     let missing = || JwtError::MissingJsonKey { key: key.clone() };
-    let body = request.body_bytes().ok_or_else(missing)?;
+    // A JSON body that was not buffered cannot be searched: refused, never taken as empty (an
+    // `optional` route would otherwise ignore a token sent there).
+    let body = request
+        .body_bytes()
+        .ok_or(JwtError::UnreadableLocation(crate::TokenLocation::Json))?;
     // Invalid JSON, a non-object body and a missing or empty value all read as "missing";
     // flask-jwt-extended crashes on a JSON array body, this does not.
     match top_level_member(body, key) {

@@ -4,8 +4,8 @@
 
 use axum::routing::get;
 use axum::{Json, Router};
-use jwt_extended::axum::{FreshToken, JwtClaims, JwtIdentity, JwtToken};
-use jwt_extended::{get_jwt_identity, jwt_required, Claims, Jwt};
+use jwt_extended::extractors::{FreshToken, JwtClaims, JwtIdentity, JwtToken};
+use jwt_extended::{get_jwt_identity, jwt_required, Jwt};
 use serde_json::{json, Value};
 
 #[jwt_required]
@@ -18,9 +18,14 @@ async fn optional(user: Option<JwtIdentity<String>>) -> Json<Value> {
     Json(json!({ "user": user.map(|u| u.into_inner()), "seen": get_jwt_identity() }))
 }
 
+#[derive(serde::Deserialize)]
+struct MyClaims {
+    sub: String,
+}
+
 #[jwt_required]
-fn sync_claims(claims: JwtClaims<Claims, FreshToken>) -> String {
-    format!("{:?} {:?}", claims.sub(), get_jwt_identity())
+fn sync_claims(claims: JwtClaims<MyClaims, FreshToken>) -> String {
+    format!("{:?} {:?}", claims.sub, get_jwt_identity())
 }
 
 // Several extractors: the context of the one that must hold a token is entered.
@@ -36,4 +41,15 @@ fn main() {
         .route("/optional", get(optional))
         .route("/token", get(token));
     let _ = sync_claims;
+}
+
+// `Jwt` alone: its context is entered.
+#[jwt_required]
+async fn plain(jwt: Jwt) -> String {
+    format!("{:?} {:?}", jwt.sub(), get_jwt_identity())
+}
+
+#[allow(dead_code)]
+fn routes() -> Router {
+    Router::new().route("/plain", get(plain))
 }

@@ -22,7 +22,7 @@ use crate::{JwtContext, JwtError, Refusal};
 ///
 /// ```
 /// use axum::{routing::get, Json, Router};
-/// use jwt_http::axum::JwtClaims;
+/// use jwt_http::extractors::JwtClaims;
 /// use serde::Deserialize;
 ///
 /// #[derive(Deserialize)]

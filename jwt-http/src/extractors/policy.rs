@@ -11,7 +11,7 @@ use crate::VerifyOptions;
 /// location only:
 ///
 /// ```
-/// use jwt_http::axum::{JwtIdentity, Policy};
+/// use jwt_http::extractors::{JwtIdentity, Policy};
 /// use jwt_http::{TokenLocation, VerifyOptions};
 ///
 /// /// An access token, from the `Authorization` header only.
@@ -41,7 +41,7 @@ pub trait Policy: Send + Sync + 'static {
 /// A valid access token (not a refresh token): `@jwt_required()`. The default policy.
 ///
 /// ```
-/// use jwt_http::axum::{AccessToken, JwtIdentity};
+/// use jwt_http::extractors::{AccessToken, JwtIdentity};
 /// // The same extractor, spelled out:
 /// async fn handler(user: JwtIdentity<String, AccessToken>) -> String {
 ///     user.into_inner()
@@ -59,7 +59,7 @@ impl Policy for AccessToken {
 /// 401 `Fresh token required` (or the `needs_fresh_token_loader`'s response).
 ///
 /// ```
-/// use jwt_http::axum::{FreshToken, JwtIdentity};
+/// use jwt_http::extractors::{FreshToken, JwtIdentity};
 /// async fn change_password(user: JwtIdentity<String, FreshToken>) -> String {
 ///     format!("password of {} changed", *user)
 /// }
@@ -81,7 +81,7 @@ impl Policy for FreshToken {
 ///
 /// ```
 /// use axum::Json;
-/// use jwt_http::axum::{JwtIdentity, RefreshToken};
+/// use jwt_http::extractors::{JwtIdentity, RefreshToken};
 /// use jwt_http::{JwtError, JwtManager};
 ///
 /// async fn refresh(user: JwtIdentity<String, RefreshToken>) -> Result<Json<serde_json::Value>, JwtError> {
@@ -105,7 +105,7 @@ impl Policy for RefreshToken {
 /// key are the ones read, as in flask-jwt-extended.
 ///
 /// ```
-/// use jwt_http::axum::{AnyToken, JwtToken};
+/// use jwt_http::extractors::{AnyToken, JwtToken};
 /// async fn logout(token: JwtToken<AnyToken>) -> String {
 ///     format!("revoking the {} token {:?}", token.token_type(), token.jti())
 /// }

@@ -50,7 +50,7 @@ impl<S, P: Policy> Verification<S> for P {
 ///
 /// ```
 /// use axum::{extract::FromRef, routing::get, Router};
-/// use jwt_http::axum::{FromState, FreshToken, JwtIdentity};
+/// use jwt_http::extractors::{FromState, FreshToken, JwtIdentity};
 /// use jwt_http::JwtManager;
 ///
 /// #[derive(Clone)]

@@ -21,7 +21,7 @@ use crate::{JwtContext, Refusal};
 ///
 /// ```
 /// use axum::{routing::post, Router};
-/// use jwt_http::axum::{AnyToken, JwtToken};
+/// use jwt_http::extractors::{AnyToken, JwtToken};
 ///
 /// async fn logout(token: JwtToken<AnyToken>) -> String {
 ///     let jti = token.jti().unwrap_or_default();

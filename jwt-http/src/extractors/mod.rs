@@ -16,7 +16,7 @@
 //!
 //! ```
 //! use axum::{routing::{get, post}, Extension, Json, Router};
-//! use jwt_http::axum::{JwtIdentity, RefreshToken};
+//! use jwt_http::extractors::{JwtIdentity, RefreshToken};
 //! use jwt_http::{JwtError, JwtManager};
 //! use serde_json::{json, Value};
 //!

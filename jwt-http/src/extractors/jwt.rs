@@ -6,7 +6,7 @@ use axum_core::extract::{FromRequestParts, OptionalFromRequestParts};
 use http::request::Parts;
 
 use super::{verify, AccessToken};
-use crate::{enter, get_jwt, Jwt, JwtContext, JwtError, Refusal};
+use crate::{Jwt, JwtContext, JwtError, Refusal};
 
 /// The request's verified access token: `get_jwt()` as a handler parameter, with the default
 /// policy ([`AccessToken`]) and the manager from the request's extensions or the process
@@ -48,21 +48,17 @@ impl<S: Send + Sync> OptionalFromRequestParts<S> for Jwt {
     }
 }
 
-/// The `Jwt` of a verified context with a token. `Jwt` has no constructor outside the context
-/// module, so it is taken the way a handler takes it: `get_jwt()` with the context entered.
+/// The `Jwt` of a verified context, which holds a token (the required extractors refuse a
+/// request without one).
 fn jwt_of(context: Arc<JwtContext>) -> Result<Jwt, Refusal> {
-    let jwt = {
-        let _entered = enter(Some(Arc::clone(&context)));
-        get_jwt()
-    };
-    // `get_jwt` is `Some` for every context with a token, which is every context extracted.
-    jwt.ok_or_else(|| {
+    let manager = context.manager().clone();
+    Jwt::from_context(context).ok_or_else(|| {
         Refusal::new(
             JwtError::NoTokenFound {
-                locations: context.manager().config().token_location.clone(),
+                locations: manager.config().token_location.clone(),
                 reasons: Vec::new(),
             },
-            Some(context.manager().clone()),
+            Some(manager),
         )
     })
 }

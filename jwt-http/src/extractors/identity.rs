@@ -28,7 +28,7 @@ use crate::{Identity, JwtContext, JwtError, Refusal};
 ///
 /// ```
 /// use axum::{routing::{get, post}, Json, Router};
-/// use jwt_http::axum::{FreshToken, JwtIdentity};
+/// use jwt_http::extractors::{FreshToken, JwtIdentity};
 /// use serde_json::{json, Value};
 ///
 /// async fn protected(user: JwtIdentity<String>) -> Json<Value> {
