@@ -250,6 +250,21 @@ impl<F: Future> Future for Scoped<F> {
 /// The claims of the current request's token: flask-jwt-extended's `get_jwt()`.
 ///
 /// `None` outside a protected scope, and on an `optional` route that received no token.
+///
+/// ```
+/// use jwt_http::{enter, get_jwt, JwtManager, VerifyOptions};
+/// let manager = JwtManager::builder().secret_key("a long random secret, 32 bytes or more").build()?;
+/// let token = manager.access_token("alice").claim("role", "admin").create()?;
+/// let request = http::Request::get("/").header("Authorization", format!("Bearer {token}")).body(())?;
+/// let context = manager.verify_request(&request, &VerifyOptions::new())?;
+///
+/// assert!(get_jwt().is_none(), "outside a protected scope");
+/// let _entered = enter(context); // what #[jwt_required] does around a sync handler
+/// let jwt = get_jwt().expect("a verified token");
+/// assert_eq!(jwt.get("role").and_then(|r| r.as_str()), Some("admin"));
+/// assert!(jwt.exp().is_some());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn get_jwt() -> Option<Jwt> {
     Jwt::from_context(current()?)
 }
@@ -263,6 +278,26 @@ pub fn get_jwt_header() -> Option<Header> {
 /// default): flask-jwt-extended's `get_jwt_identity()`.
 ///
 /// `None` outside a protected scope, and on an `optional` route that received no token.
+///
+/// ```
+/// use jwt_http::{get_jwt_identity, scope, JwtManager, VerifyOptions};
+/// # async fn doc() -> Result<(), Box<dyn std::error::Error>> {
+/// let manager = JwtManager::builder().secret_key("a long random secret, 32 bytes or more").build()?;
+/// let token = manager.create_access_token("alice")?;
+/// let request = http::Request::get("/").header("Authorization", format!("Bearer {token}")).body(())?;
+/// let context = manager.verify_request(&request, &VerifyOptions::new())?;
+///
+/// // What #[jwt_required] does around an async handler: the context follows the future.
+/// let who = scope(context, async {
+///     tokio::task::yield_now().await;
+///     get_jwt_identity()
+/// })
+/// .await;
+/// assert_eq!(who.unwrap(), "alice");
+/// assert!(get_jwt_identity().is_none(), "outside the scope");
+/// # Ok(()) }
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(doc()).unwrap();
+/// ```
 pub fn get_jwt_identity() -> Option<Identity> {
     current()?.identity()
 }

@@ -171,6 +171,23 @@ impl std::error::Error for Refusal {
 ///
 /// Implement it for your own response types. Handlers with any other return type `T` return
 /// [`Guarded<T>`](crate::Guarded) instead, which carries either.
+///
+/// ```
+/// use jwt_http::{JwtError, JwtManager, JwtRejection};
+///
+/// /// A framework's own response type.
+/// struct Reply { status: u16, text: String }
+///
+/// impl JwtRejection for Reply {
+///     fn from_jwt_error(error: JwtError, manager: Option<&JwtManager>) -> Self {
+///         let _ = manager; // its response loaders could answer instead
+///         Reply { status: error.status().as_u16(), text: error.to_string() }
+///     }
+/// }
+///
+/// let reply = Reply::from_jwt_error(JwtError::MissingCsrfToken, None);
+/// assert_eq!((reply.status, reply.text.as_str()), (401, "Missing CSRF token"));
+/// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot carry a request refused by #[jwt_required]",
     label = "this return type cannot carry a refused request",

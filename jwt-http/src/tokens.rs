@@ -8,6 +8,16 @@ impl JwtManager {
     /// A new access token for `identity` with the configured lifetime:
     /// flask-jwt-extended's `create_access_token(identity)`. For options see
     /// [`access_token`](Self::access_token).
+    ///
+    /// ```
+    /// use jwt_http::JwtManager;
+    /// let manager = JwtManager::builder().secret_key("a long random secret, 32 bytes or more").build()?;
+    /// let token = manager.create_access_token("alice")?;
+    /// let decoded = manager.decode_token(&token, false)?;
+    /// assert_eq!(decoded.claims.sub(), Some("alice"));
+    /// assert_eq!(decoded.claims.token_type(), "access");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn create_access_token<I: Serialize>(&self, identity: I) -> Result<String, JwtError> {
         self.access_token(identity).create()
     }
@@ -29,7 +39,25 @@ impl JwtManager {
 }
 
 /// `create_access_token(identity)` with the manager of the current request, or the
-/// process-wide default one.
+/// process-wide default one ([`JwtError::NoManager`] without either).
+///
+/// In an axum handler, `?` works when the handler returns `Result<_, JwtError>` (or an error
+/// type with `From<JwtError>`): `JwtError` is `IntoResponse` with the `axum` feature.
+///
+/// ```
+/// use jwt_http::{create_access_token, JwtError, JwtManager};
+///
+/// fn login(user: &str) -> Result<serde_json::Value, JwtError> {
+///     Ok(serde_json::json!({ "access_token": create_access_token(user)? }))
+/// }
+///
+/// JwtManager::builder()
+///     .secret_key("a long random secret, 32 bytes or more")
+///     .build()?
+///     .install_default();
+/// assert!(login("alice")?["access_token"].is_string());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn create_access_token<I: Serialize>(identity: I) -> Result<String, JwtError> {
     JwtManager::current()
         .ok_or(JwtError::NoManager)?

@@ -11,6 +11,22 @@ use crate::{extract, JwtContext, JwtError, JwtManager, TokenLocation, TokenReque
 
 /// The options of `#[jwt_required(...)]` and [`JwtManager::verify_request`], with
 /// flask-jwt-extended's defaults ([`VerifyOptions::new`]).
+///
+/// ```
+/// use jwt_http::{JwtManager, TokenLocation, VerifyOptions};
+/// let manager = JwtManager::builder().secret_key("a long random secret, 32 bytes or more").build()?;
+/// // `@jwt_required(refresh=True, locations=["headers"])`:
+/// let refresh_route = VerifyOptions {
+///     refresh: true,
+///     locations: Some(&[TokenLocation::Headers]),
+///     ..VerifyOptions::new()
+/// };
+/// let token = manager.create_access_token("alice")?;
+/// let request = http::Request::post("/refresh").header("Authorization", format!("Bearer {token}")).body(())?;
+/// let refused = manager.verify_request(&request, &refresh_route).unwrap_err();
+/// assert_eq!(refused.to_string(), "Only refresh tokens are allowed");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct VerifyOptions {
     /// Let requests without any token through, with an empty context. Only an absent token is
