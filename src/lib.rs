@@ -115,9 +115,17 @@
 pub use jwt_core;
 pub use jwt_http;
 
+// Everything jwt-core exports, at the root: the claim types the accessors return
+// (`get_jwt()?.exp()` is a `NumericDate`, `.aud()` an `Audience`, `.fresh()` a `Fresh`), the
+// clock's `UnixTime`, the key and its errors, and the token functions. Its `Error` is
+// `TokenError` here (`JwtError::InvalidToken` holds one).
 pub use jwt_core::{
-    decode, decode_as, encode, Algorithm, Claims, Clock, Error as TokenError, FixedClock, Header,
-    Key, KeyError, SystemClock, TokenData, Validation,
+    decode, decode_as, decode_at, decode_header_unverified, decode_unverified, encode, hmac, uuid4,
+    uuid4_pair, verify_jws, Algorithm, Audience, Claims, ClaimsWriter, Clock, Error as TokenError,
+    FixedClock, Fresh, Header, Jws, Key, KeyError, NumericDate, SystemClock, TokenData, UnixTime,
+    UnknownAlgorithm, Validation, DEFAULT_MAX_TOKEN_LEN,
 };
 pub use jwt_http::*;
 pub use jwt_macros::jwt_required;
+/// The `serde_json` of the loaders' and claims' `Value` and `Map`.
+pub use serde_json;

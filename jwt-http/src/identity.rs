@@ -1,7 +1,9 @@
 //! The identity a token was issued for.
 
 use std::fmt;
+use std::str::FromStr;
 
+use serde::Deserialize;
 use serde_json::Value;
 
 /// The value of the identity claim: a string in every token flask-jwt-extended 4.7 accepts by
@@ -39,7 +41,87 @@ impl Identity {
     pub fn into_value(self) -> Value {
         self.0
     }
+
+    /// The identity as any type that implements `Deserialize`, from its JSON value: a
+    /// `String` (or a borrowed `&str`) or a newtype around one for the string identities
+    /// `verify_sub` allows, a struct when `verify_sub` is off and the identity is an object.
+    ///
+    /// ```
+    /// use jwt_http::{Identity, IdentityError};
+    /// use serde::Deserialize;
+    ///
+    /// #[derive(Deserialize, Debug, PartialEq)]
+    /// struct UserId(String);
+    ///
+    /// let id = Identity::new(serde_json::json!("alice"));
+    /// assert_eq!(id.deserialize::<UserId>()?, UserId("alice".into()));
+    /// assert_eq!(id.deserialize::<&str>()?, "alice");
+    ///
+    /// // With verify_sub off, an identity may be any JSON value.
+    /// #[derive(Deserialize, Debug, PartialEq)]
+    /// struct User {
+    ///     id: u64,
+    ///     name: String,
+    /// }
+    /// let id = Identity::new(serde_json::json!({"id": 7, "name": "alice"}));
+    /// assert_eq!(id.deserialize::<User>()?, User { id: 7, name: "alice".into() });
+    /// assert!(matches!(id.deserialize::<u64>(), Err(IdentityError::Deserialize(_))));
+    /// # Ok::<(), IdentityError>(())
+    /// ```
+    pub fn deserialize<'a, T: Deserialize<'a>>(&'a self) -> Result<T, IdentityError> {
+        T::deserialize(&self.0).map_err(|e| IdentityError::Deserialize(e.to_string()))
+    }
+
+    /// The string identity parsed with [`FromStr`]: the way back from
+    /// `create_access_token(user.id.to_string())`, which keeps numeric ids strings as
+    /// `verify_sub` requires.
+    ///
+    /// ```
+    /// use jwt_http::{Identity, IdentityError};
+    ///
+    /// let id = Identity::new(serde_json::json!("42"));
+    /// assert_eq!(id.parse::<u64>()?, 42);
+    ///
+    /// let name = Identity::new(serde_json::json!("alice"));
+    /// assert!(matches!(name.parse::<u64>(), Err(IdentityError::Parse(_))));
+    /// let number = Identity::new(serde_json::json!(42));
+    /// assert_eq!(number.parse::<u64>(), Err(IdentityError::NotAString));
+    /// # Ok::<(), IdentityError>(())
+    /// ```
+    pub fn parse<T>(&self) -> Result<T, IdentityError>
+    where
+        T: FromStr,
+        T::Err: fmt::Display,
+    {
+        let text = self.as_str().ok_or(IdentityError::NotAString)?;
+        text.parse()
+            .map_err(|e: T::Err| IdentityError::Parse(e.to_string()))
+    }
 }
+
+/// Why [`Identity::deserialize`] or [`Identity::parse`] could not give the requested type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum IdentityError {
+    /// The identity's JSON value does not fit the type (serde's message).
+    Deserialize(String),
+    /// [`Identity::parse`] on an identity that is not a JSON string.
+    NotAString,
+    /// The string did not parse (the `FromStr` error's message).
+    Parse(String),
+}
+
+impl fmt::Display for IdentityError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            IdentityError::Deserialize(why) => write!(f, "Invalid identity: {why}"),
+            IdentityError::NotAString => f.write_str("Invalid identity: not a string"),
+            IdentityError::Parse(why) => write!(f, "Invalid identity: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for IdentityError {}
 
 impl fmt::Display for Identity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

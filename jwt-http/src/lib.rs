@@ -70,7 +70,7 @@ pub use error::{ConfigError, JwtError};
 pub use expiry::{Expiry, Freshness};
 pub use extract::is_json;
 pub use guarded::Guarded;
-pub use identity::Identity;
+pub use identity::{Identity, IdentityError};
 pub use location::{TokenLocation, UnknownLocation};
 pub use manager::{JwtManager, JwtManagerBuilder};
 pub use request::{RequestHead, TokenRequest};

@@ -144,8 +144,32 @@ impl JwtManager {
 
     /// A builder over [`JwtConfig`]'s defaults.
     pub fn builder() -> JwtManagerBuilder {
+        JwtManager::builder_from(JwtConfig::default())
+    }
+
+    /// A builder over `config`, such as one read with [`JwtConfig::from_env`]: register the
+    /// callbacks, change any setting, then [`build`](JwtManagerBuilder::build). The same as
+    /// `JwtManagerBuilder::from(config)`.
+    ///
+    /// ```
+    /// use jwt_http::{JwtConfig, JwtManager};
+    /// // JwtConfig::from_env() in a server; the same variables, given here.
+    /// let config = JwtConfig::from_vars([
+    ///     ("JWT_SECRET_KEY".to_owned(), "a long random secret, 32 bytes or more".to_owned()),
+    ///     ("JWT_IDENTITY_CLAIM".to_owned(), "identity".to_owned()),
+    /// ])?;
+    /// let manager = JwtManager::builder_from(config)
+    ///     .user_identity_loader(|user| user["name"].clone())
+    ///     .build()?;
+    /// assert_eq!(manager.config().identity_claim, "identity");
+    /// let token = manager.create_access_token(serde_json::json!({ "name": "alice" }))?;
+    /// let data = manager.decode_token(&token, false)?;
+    /// assert_eq!(data.claims.get("identity"), Some(&serde_json::json!("alice")));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn builder_from(config: JwtConfig) -> JwtManagerBuilder {
         JwtManagerBuilder {
-            config: JwtConfig::default(),
+            config,
             callbacks: Callbacks::default(),
         }
     }
@@ -290,6 +314,23 @@ fn with_flask_defaults(data: TokenData<Claims>) -> TokenData<Claims> {
 pub struct JwtManagerBuilder {
     config: JwtConfig,
     pub(crate) callbacks: Callbacks,
+}
+
+/// [`JwtManager::builder_from`]: a builder over `config`.
+///
+/// ```
+/// use jwt_http::{JwtConfig, JwtManagerBuilder};
+/// let config = JwtConfig {
+///     secret_key: Some("a long random secret, 32 bytes or more".into()),
+///     ..JwtConfig::default()
+/// };
+/// let manager = JwtManagerBuilder::from(config).verify_sub(true).build()?;
+/// # Ok::<(), jwt_http::ConfigError>(())
+/// ```
+impl From<JwtConfig> for JwtManagerBuilder {
+    fn from(config: JwtConfig) -> Self {
+        JwtManager::builder_from(config)
+    }
 }
 
 macro_rules! setters {
