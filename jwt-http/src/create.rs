@@ -163,6 +163,21 @@ impl<'m, I: Serialize> TokenBuilder<'m, I> {
         let manager = self.manager;
         let config = manager.config();
         let additional = loaded.claims;
+        if config.verify_sub {
+            // The `sub` claim about to be written: an additional claim of that name, else the
+            // identity (the loader's, or as given) when the identity claim is `sub`.
+            let found = match additional.and_then(|additional| additional.get(SUB)) {
+                Some(sub) => Some(json_kind::of_value(sub)),
+                None if config.identity_claim == SUB => match loaded.identity {
+                    Some(identity) => Some(json_kind::of_value(identity)),
+                    None => json_kind::of(&self.identity),
+                },
+                None => None,
+            };
+            if let Some(found) = found.filter(|kind| *kind != json_kind::STRING) {
+                return Err(JwtError::SubjectNotString { found });
+            }
+        }
         let now = manager.now();
         let iat = now.secs();
         let expires = self.expires.unwrap_or(match self.token_type {
@@ -237,6 +252,208 @@ impl<'m, I: Serialize> TokenBuilder<'m, I> {
     }
 }
 
+/// The registered claim `verify_sub` checks.
+const SUB: &str = "sub";
+
+/// The JSON type a value is written as, named for a message ("a string", "an object", ...),
+/// found without writing it.
+mod json_kind {
+    use std::fmt;
+
+    use serde::ser::{self, Impossible, Serialize, Serializer};
+    use serde_json::Value;
+
+    pub(super) const STRING: &str = "a string";
+    const NUMBER: &str = "a number";
+    const BOOLEAN: &str = "a boolean";
+    const NULL: &str = "null";
+    const ARRAY: &str = "an array";
+    const OBJECT: &str = "an object";
+
+    /// serde_json's struct names for its raw values and arbitrary-precision numbers, which
+    /// jwt-core writes as the JSON they hold.
+    const RAW_VALUE_TOKEN: &str = "$serde_json::private::RawValue";
+    const NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
+    pub(super) fn of_value(value: &Value) -> &'static str {
+        match value {
+            Value::String(_) => STRING,
+            Value::Number(_) => NUMBER,
+            Value::Bool(_) => BOOLEAN,
+            Value::Null => NULL,
+            Value::Array(_) => ARRAY,
+            Value::Object(_) => OBJECT,
+        }
+    }
+
+    /// `None` when serializing fails (writing the token then reports why). A raw value is
+    /// made a [`Value`] to be told; anything else is told at its first serializer call.
+    pub(super) fn of<T: Serialize + ?Sized>(value: &T) -> Option<&'static str> {
+        match value.serialize(Kind) {
+            Ok(kind) | Err(Found(Some(kind))) => Some(kind),
+            Err(Found(None)) => serde_json::to_value(value).ok().as_ref().map(of_value),
+        }
+    }
+
+    /// A compound value's type, found at its first method (its members are never visited);
+    /// `None` for a raw value, or a failure of the value's own `Serialize`.
+    #[derive(Debug)]
+    pub(super) struct Found(Option<&'static str>);
+
+    impl fmt::Display for Found {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(self.0.unwrap_or("a value that failed to serialize"))
+        }
+    }
+
+    impl std::error::Error for Found {}
+
+    impl ser::Error for Found {
+        fn custom<M: fmt::Display>(_: M) -> Self {
+            Found(None)
+        }
+    }
+
+    struct Kind;
+
+    type Compound = Impossible<&'static str, Found>;
+
+    impl Serializer for Kind {
+        type Ok = &'static str;
+        type Error = Found;
+        type SerializeSeq = Compound;
+        type SerializeTuple = Compound;
+        type SerializeTupleStruct = Compound;
+        type SerializeTupleVariant = Compound;
+        type SerializeMap = Compound;
+        type SerializeStruct = Compound;
+        type SerializeStructVariant = Compound;
+
+        fn serialize_bool(self, _: bool) -> Result<&'static str, Found> {
+            Ok(BOOLEAN)
+        }
+        fn serialize_i8(self, _: i8) -> Result<&'static str, Found> {
+            Ok(NUMBER)
+        }
+        fn serialize_i16(self, _: i16) -> Result<&'static str, Found> {
+            Ok(NUMBER)
+        }
+        fn serialize_i32(self, _: i32) -> Result<&'static str, Found> {
+            Ok(NUMBER)
+        }
+        fn serialize_i64(self, _: i64) -> Result<&'static str, Found> {
+            Ok(NUMBER)
+        }
+        fn serialize_i128(self, _: i128) -> Result<&'static str, Found> {
+            Ok(NUMBER)
+        }
+        fn serialize_u8(self, _: u8) -> Result<&'static str, Found> {
+            Ok(NUMBER)
+        }
+        fn serialize_u16(self, _: u16) -> Result<&'static str, Found> {
+            Ok(NUMBER)
+        }
+        fn serialize_u32(self, _: u32) -> Result<&'static str, Found> {
+            Ok(NUMBER)
+        }
+        fn serialize_u64(self, _: u64) -> Result<&'static str, Found> {
+            Ok(NUMBER)
+        }
+        fn serialize_u128(self, _: u128) -> Result<&'static str, Found> {
+            Ok(NUMBER)
+        }
+        fn serialize_f32(self, _: f32) -> Result<&'static str, Found> {
+            Ok(NUMBER)
+        }
+        fn serialize_f64(self, _: f64) -> Result<&'static str, Found> {
+            Ok(NUMBER)
+        }
+        fn serialize_char(self, _: char) -> Result<&'static str, Found> {
+            Ok(STRING)
+        }
+        fn serialize_str(self, _: &str) -> Result<&'static str, Found> {
+            Ok(STRING)
+        }
+        fn serialize_bytes(self, _: &[u8]) -> Result<&'static str, Found> {
+            Ok(ARRAY)
+        }
+        fn serialize_none(self) -> Result<&'static str, Found> {
+            Ok(NULL)
+        }
+        fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<&'static str, Found> {
+            value.serialize(self)
+        }
+        fn serialize_unit(self) -> Result<&'static str, Found> {
+            Ok(NULL)
+        }
+        fn serialize_unit_struct(self, _: &'static str) -> Result<&'static str, Found> {
+            Ok(NULL)
+        }
+        fn serialize_unit_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+        ) -> Result<&'static str, Found> {
+            Ok(STRING)
+        }
+        fn serialize_newtype_struct<T: Serialize + ?Sized>(
+            self,
+            _: &'static str,
+            value: &T,
+        ) -> Result<&'static str, Found> {
+            value.serialize(self)
+        }
+        fn serialize_newtype_variant<T: Serialize + ?Sized>(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: &T,
+        ) -> Result<&'static str, Found> {
+            Ok(OBJECT)
+        }
+        fn serialize_seq(self, _: Option<usize>) -> Result<Compound, Found> {
+            Err(Found(Some(ARRAY)))
+        }
+        fn serialize_tuple(self, _: usize) -> Result<Compound, Found> {
+            Err(Found(Some(ARRAY)))
+        }
+        fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Compound, Found> {
+            Err(Found(Some(ARRAY)))
+        }
+        fn serialize_tuple_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Compound, Found> {
+            Err(Found(Some(OBJECT)))
+        }
+        fn serialize_map(self, _: Option<usize>) -> Result<Compound, Found> {
+            Err(Found(Some(OBJECT)))
+        }
+        fn serialize_struct(self, name: &'static str, _: usize) -> Result<Compound, Found> {
+            match name {
+                NUMBER_TOKEN => Err(Found(Some(NUMBER))),
+                // Its JSON is a field's text: left to the fallback.
+                RAW_VALUE_TOKEN => Err(Found(None)),
+                _ => Err(Found(Some(OBJECT))),
+            }
+        }
+        fn serialize_struct_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Compound, Found> {
+            Err(Found(Some(OBJECT)))
+        }
+    }
+}
+
 /// A loader's answer for the identity, when there is such a loader.
 fn call<T>(loader: &Option<IdentityLoader<T>>, identity: &Value) -> Option<T> {
     loader.as_ref().map(|load| load(identity))
@@ -286,6 +503,7 @@ fn put<'w>(
 mod tests {
     use super::*;
     use jwt_core::{Algorithm, FixedClock, Key, Validation};
+    use serde_json::json;
 
     const SECRET: &str = "a long random secret, 32 bytes or more";
 
@@ -469,12 +687,14 @@ mod tests {
     }
 
     /// An identity JSON cannot hold is refused, whether or not a loader needs it as a `Value`.
+    /// (`verify_sub` off: on, a map identity is refused for not being a string.)
     #[test]
     fn unserializable_identity_is_an_error() {
         let identity = || std::collections::BTreeMap::from([((1, 2), "pair as key")]);
-        let plain = manager(|_| {});
+        let plain = manager(|c| c.verify_sub = false);
         let loaded = JwtManager::builder()
             .secret_key(SECRET)
+            .verify_sub(false)
             .user_identity_loader(|identity| identity.clone())
             .build()
             .unwrap();
@@ -486,5 +706,153 @@ mod tests {
                 other => panic!("{other:?}"),
             }
         }
+    }
+
+    /// The JSON type of what would be written, told without writing it.
+    #[test]
+    fn json_kind_of_every_serde_shape() {
+        #[derive(Serialize)]
+        struct Newtype(String);
+        #[derive(Serialize)]
+        struct Unit;
+        #[derive(Serialize)]
+        struct Pair(u8, u8);
+        #[derive(Serialize)]
+        enum Role {
+            Admin,
+            Tagged(u8),
+            Pair(u8, u8),
+            Named { id: u8 },
+        }
+        let of = |kind: Option<&'static str>| kind.unwrap();
+        assert_eq!(of(json_kind::of("alice")), "a string");
+        assert_eq!(of(json_kind::of(&'x')), "a string");
+        assert_eq!(of(json_kind::of(&Newtype("a".into()))), "a string");
+        assert_eq!(of(json_kind::of(&Some("a"))), "a string");
+        assert_eq!(of(json_kind::of(&Role::Admin)), "a string");
+        assert_eq!(of(json_kind::of(&json!("a"))), "a string");
+        assert_eq!(of(json_kind::of(&42u64)), "a number");
+        assert_eq!(of(json_kind::of(&-1i128)), "a number");
+        assert_eq!(of(json_kind::of(&1.5f32)), "a number");
+        assert_eq!(of(json_kind::of(&json!(7))), "a number");
+        assert_eq!(of(json_kind::of(&true)), "a boolean");
+        assert_eq!(of(json_kind::of(&None::<String>)), "null");
+        assert_eq!(of(json_kind::of(&())), "null");
+        assert_eq!(of(json_kind::of(&Unit)), "null");
+        assert_eq!(of(json_kind::of(&vec!["a"])), "an array");
+        assert_eq!(of(json_kind::of(&("a", 1))), "an array");
+        assert_eq!(of(json_kind::of(&Pair(1, 2))), "an array");
+        assert_eq!(of(json_kind::of(&json!(["a"]))), "an array");
+        assert_eq!(of(json_kind::of(&Role::Tagged(1))), "an object");
+        assert_eq!(of(json_kind::of(&Role::Pair(1, 2))), "an object");
+        assert_eq!(of(json_kind::of(&Role::Named { id: 1 })), "an object");
+        assert_eq!(of(json_kind::of(&json!({"id": 1}))), "an object");
+        assert_eq!(of(json_kind::of(&Map::new())), "an object");
+
+        /// Fails as soon as it is serialized.
+        struct Broken;
+        impl Serialize for Broken {
+            fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+                Err(serde::ser::Error::custom("broken"))
+            }
+        }
+        assert_eq!(json_kind::of(&Broken), None);
+    }
+
+    /// With `verify_sub` on (the default) a token whose `sub` would not be a string is refused
+    /// when made: flask-jwt-extended mints it and refuses it on every request.
+    #[test]
+    fn non_string_subject_is_refused_while_verify_sub_is_on() {
+        #[derive(Serialize, Clone)]
+        struct User {
+            id: u32,
+        }
+        let strict = manager(|_| {});
+        let refused = |found| Err(JwtError::SubjectNotString { found });
+        assert_eq!(
+            strict.create_access_token(42).map(drop),
+            refused("a number")
+        );
+        assert_eq!(
+            strict.create_refresh_token(User { id: 7 }).map(drop),
+            refused("an object")
+        );
+        assert_eq!(strict.create_access_token(()).map(drop), refused("null"));
+        assert_eq!(
+            strict.create_access_token(json!(["a"])).map(drop),
+            refused("an array")
+        );
+        // An additional `sub` claim replaces the identity, and is checked in its place.
+        assert_eq!(
+            strict
+                .access_token("alice")
+                .claim("sub", 1)
+                .create()
+                .map(drop),
+            refused("a number")
+        );
+        let token = strict
+            .access_token(User { id: 7 })
+            .claim("sub", "7")
+            .create()
+            .unwrap();
+        assert_eq!(
+            strict.decode_token(&token, false).unwrap().claims.sub(),
+            Some("7")
+        );
+
+        let err = strict.create_access_token(User { id: 7 }).unwrap_err();
+        assert_eq!(err.status(), http::StatusCode::INTERNAL_SERVER_ERROR);
+        let message = err.to_string();
+        for needle in [
+            "JWT_VERIFY_SUB",
+            "verify_sub",
+            "user_identity_loader",
+            "an object",
+        ] {
+            assert!(message.contains(needle), "{message}");
+        }
+
+        // What the loader returns is what is checked.
+        let loader = |to: fn(&Value) -> Value| {
+            JwtManager::builder()
+                .secret_key(SECRET)
+                .user_identity_loader(to)
+                .build()
+                .unwrap()
+        };
+        let to_id = loader(|user| json!(user["id"].to_string()));
+        let token = to_id.create_access_token(User { id: 7 }).unwrap();
+        assert_eq!(
+            to_id.decode_token(&token, false).unwrap().claims.sub(),
+            Some("7")
+        );
+        let to_number = loader(|user| user["id"].clone());
+        assert_eq!(
+            to_number.create_access_token(User { id: 7 }).map(drop),
+            refused("a number")
+        );
+
+        // verify_sub off, or an identity claim other than `sub`: minted as flask does.
+        let lax = manager(|c| c.verify_sub = false);
+        let token = lax.create_access_token(User { id: 7 }).unwrap();
+        assert_eq!(
+            lax.decode_token(&token, false).unwrap().claims.get("sub"),
+            Some(&json!({"id": 7}))
+        );
+        let other = manager(|c| c.identity_claim = "identity".into());
+        let token = other.create_access_token(42).unwrap();
+        assert_eq!(
+            other
+                .decode_token(&token, false)
+                .unwrap()
+                .claims
+                .get("identity"),
+            Some(&json!(42))
+        );
+        assert_eq!(
+            other.access_token(42).claim("sub", 1).create().map(drop),
+            refused("a number")
+        );
     }
 }

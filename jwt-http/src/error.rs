@@ -93,6 +93,16 @@ pub enum JwtError {
     NoManager,
     /// Creating a token failed (a serialization or random-number failure).
     Create(jwt_core::Error),
+    /// Creating a token whose `sub` claim would not be a string, while `verify_sub`
+    /// (`JWT_VERIFY_SUB`, on by default) would refuse every request bearing it with `Subject
+    /// must be a string`. The identity claim is `sub` by default, so this is usually a
+    /// non-string identity (after the `user_identity_loader`, when one is registered).
+    /// flask-jwt-extended mints such a token and refuses it on every use; this is refused
+    /// when the token is made instead (a server misconfiguration, status 500).
+    SubjectNotString {
+        /// The JSON type the `sub` claim would have had: `"a number"`, `"an object"`, ...
+        found: &'static str,
+    },
     /// A synchronous handler met an async loader it cannot await (a server misconfiguration:
     /// make the handler async, or register a sync loader).
     AsyncLoaderInSyncHandler,
@@ -127,9 +137,11 @@ impl JwtError {
             | InvalidToken(_)
             | WrongTokenType { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ClaimsVerificationFailed(_) => StatusCode::BAD_REQUEST,
-            NoManager | Create(_) | AsyncLoaderInSyncHandler | UnreadableLocation(_) => {
-                StatusCode::INTERNAL_SERVER_ERROR
-            }
+            NoManager
+            | Create(_)
+            | SubjectNotString { .. }
+            | AsyncLoaderInSyncHandler
+            | UnreadableLocation(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -219,6 +231,13 @@ impl fmt::Display for JwtError {
                 f.write_str(")")
             }
             InvalidToken(e) | Create(e) => e.fmt(f),
+            SubjectNotString { found } => write!(
+                f,
+                "Cannot create a token whose \"sub\" claim is {found}: JWT_VERIFY_SUB (verify_sub) \
+                 is on, so every request bearing it would be refused with \"Subject must be a \
+                 string\". Pass a string identity, register a user_identity_loader that returns \
+                 one (such as the user's id as text), or turn verify_sub off"
+            ),
             Expired(_) => f.write_str("Token has expired"),
             WrongTokenType {
                 refresh_required: true,
@@ -240,7 +259,8 @@ impl fmt::Display for JwtError {
             ),
             UnreadableLocation(TokenLocation::Json) => f.write_str(
                 "The json token location is searched, but the request body was not buffered: add \
-                 JwtLayer or a middleware calling JwtManager::buffer_body, and take the Request or Parts",
+                 JwtLayer (with a body type it can rebuild, not no_buffering) or a middleware \
+                 calling JwtManager::buffer_body before the handler, and take the Request or Parts",
             ),
             UnreadableLocation(location) => write!(
                 f,
@@ -305,6 +325,19 @@ impl fmt::Display for ConfigError {
             ConfigError::MissingSecretKey => {
                 f.write_str("JWT_SECRET_KEY must be set when using symmetric algorithms")
             }
+            // jwt-core's hint names `Key::insecure_short_secret`; here the opt-out is the
+            // manager's setting.
+            ConfigError::SecretKey(KeyError::TooShort {
+                algorithm,
+                len,
+                min,
+            }) => write!(
+                f,
+                "JWT_SECRET_KEY: the HMAC secret is {len} bytes, but {algorithm} needs at least \
+                 {min} (RFC 7518 §3.2); use a longer random secret, or set \
+                 insecure_allow_short_secret (JwtManagerBuilder::insecure_allow_short_secret(true), \
+                 or the JwtConfig field) while migrating an application that has one"
+            ),
             ConfigError::SecretKey(e) => write!(f, "JWT_SECRET_KEY: {e}"),
             ConfigError::EmptyHeaderName => f.write_str("JWT_HEADER_NAME cannot be empty"),
             ConfigError::InvalidHeaderName { option, value } => {

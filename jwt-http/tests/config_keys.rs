@@ -216,7 +216,14 @@ fn identity_claim_and_verify_sub() {
         "Missing claim: identity"
     );
 
-    let numeric = manager(|b| b).create_access_token(42).unwrap();
+    // Made with verify_sub off: with it on, creating a non-string subject is refused.
+    assert_eq!(
+        manager(|b| b).create_access_token(42),
+        Err(JwtError::SubjectNotString { found: "a number" })
+    );
+    let numeric = manager(|b| b.verify_sub(false))
+        .create_access_token(42)
+        .unwrap();
     assert_eq!(
         manager(|b| b)
             .decode_token(&numeric, false)
