@@ -126,6 +126,40 @@ pub use jwt_core::{
     UnknownAlgorithm, Validation, DEFAULT_MAX_TOKEN_LEN,
 };
 pub use jwt_http::*;
+/// Protects a handler: its body runs only for a request with a valid token, and inside it
+/// [`get_jwt_identity`], [`get_jwt`] and the other accessors see that token. The rule for
+/// parameters, OPTIONS and return types is in the [crate docs](crate#jwt_required).
+///
+/// ```
+/// use axum::{body::Body, extract::Request, Json};
+/// use jwt_extended::{get_jwt_identity, jwt_required, Guarded, JwtManager};
+/// use serde_json::{json, Value};
+///
+/// #[jwt_required]
+/// async fn protected(req: Request) -> Json<Value> {
+///     let _ = req;
+///     Json(json!({ "logged_in_as": get_jwt_identity() }))
+/// }
+///
+/// # async fn doc() -> Result<(), Box<dyn std::error::Error>> {
+/// let manager = JwtManager::builder().secret_key("a long random secret, 32 bytes or more").build()?;
+/// let token = manager.create_access_token("alice")?;
+/// let with_token = Request::get("/protected")
+///     .header("Authorization", format!("Bearer {token}"))
+///     .extension(manager.clone())
+///     .body(Body::empty())?;
+/// let Json(body) = protected(with_token).await.handled().expect("verified");
+/// assert_eq!(body, json!({ "logged_in_as": "alice" }));
+///
+/// // Without a token the body never runs; the refusal is flask-jwt-extended's answer.
+/// let without = Request::get("/protected").extension(manager).body(Body::empty())?;
+/// let refused: Guarded<Json<Value>> = protected(without).await;
+/// assert_eq!(refused.refusal().unwrap().error().to_string(), "Missing Authorization Header");
+/// # Ok(()) }
+/// # tokio::runtime::Builder::new_current_thread().build()?.block_on(doc())?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[doc(inline)]
 pub use jwt_macros::jwt_required;
 /// The `serde_json` of the loaders' and claims' `Value` and `Map`.
 pub use serde_json;

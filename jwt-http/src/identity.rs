@@ -150,6 +150,20 @@ impl serde::Serialize for Identity {
     }
 }
 
+/// Any JSON value, as [`Identity::new`] takes it.
+///
+/// ```
+/// use jwt_http::Identity;
+/// let id: Identity = serde_json::from_value(serde_json::json!({"id": 7}))?;
+/// assert_eq!(id.as_value()["id"], 7);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+impl<'de> serde::Deserialize<'de> for Identity {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        <Value as serde::Deserialize>::deserialize(deserializer).map(Identity::new)
+    }
+}
+
 impl From<Identity> for Value {
     fn from(id: Identity) -> Value {
         id.0

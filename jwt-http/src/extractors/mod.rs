@@ -83,7 +83,6 @@
 
 mod claims;
 mod identity;
-mod identity_de;
 mod jwt;
 mod policy;
 mod response;
