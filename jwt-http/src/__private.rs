@@ -5,9 +5,8 @@ use std::sync::Arc;
 use crate::{JwtContext, JwtError, JwtManager, PendingVerification, TokenRequest};
 
 pub use crate::context::{enter, scope};
-pub use crate::response::JwtRejection;
-pub use crate::verify::VerifyOptions;
 pub use crate::TokenLocation;
+pub use crate::{JwtRejection, VerifyOptions};
 
 /// The manager for a request: one in its extensions, else the process-wide default.
 pub fn manager_for<R: TokenRequest + ?Sized>(request: &R) -> Option<JwtManager> {

@@ -23,26 +23,21 @@
 #![forbid(unsafe_code)]
 
 mod body;
-mod callbacks;
 mod config;
 mod context;
-mod create;
 mod csrf;
 mod error;
 mod expiry;
 mod extract;
 mod form;
+mod functions;
 mod guarded;
 mod identity;
 mod location;
 mod manager;
 mod request;
-mod response;
 mod secret;
-mod tokens;
-mod verify;
 
-mod cookies;
 mod env;
 
 // axum integration: typed extractors, their policies, refusals as `IntoResponse`. Named
@@ -59,30 +54,30 @@ pub use layer::{BodyMode, Buffering, JwtLayer, JwtResponseFuture, JwtService, No
 pub mod __private;
 
 pub use body::{buffer_json_body, BodyError, BufferedBody};
-pub use callbacks::{json_response, BoxFuture, ErrorResponse, User};
 pub use config::{AudienceClaim, JwtConfig, SameSite};
 pub use context::{
     current, enter, get_current_user, get_jwt, get_jwt_header, get_jwt_identity,
     get_jwt_request_location, propagate, scope, ContextGuard, Jwt, JwtContext, Scoped,
 };
-pub use create::{TokenBuilder, TokenType};
 pub use error::{ConfigError, JwtError};
 pub use expiry::{Expiry, Freshness};
 pub use extract::is_json;
-pub use guarded::Guarded;
-pub use identity::{Identity, IdentityError};
-pub use location::{TokenLocation, UnknownLocation};
-pub use manager::{JwtManager, JwtManagerBuilder};
-pub use request::{RequestHead, TokenRequest};
-pub use response::{JwtRejection, Refusal};
-pub use secret::Secret;
-pub use tokens::{
+pub use functions::{
     create_access_token, create_refresh_token, decode_token, get_jti, get_unverified_jwt_headers,
     verify_jwt_in_request, verify_jwt_in_request_async,
 };
-pub use verify::{PendingVerification, VerifyOptions};
+pub use guarded::Guarded;
+pub use identity::{Identity, IdentityError};
+pub use location::{TokenLocation, UnknownLocation};
+pub use manager::{json_response, BoxFuture, ErrorResponse, User};
+pub use manager::{JwtManager, JwtManagerBuilder};
+pub use manager::{JwtRejection, Refusal};
+pub use manager::{PendingVerification, VerifyOptions};
+pub use manager::{TokenBuilder, TokenType};
+pub use request::{RequestHead, TokenRequest};
+pub use secret::Secret;
 
-pub use cookies::{
+pub use manager::{
     get_csrf_token, set_access_cookies, set_refresh_cookies, unset_access_cookies,
     unset_jwt_cookies, unset_refresh_cookies, CookieOptions,
 };

@@ -28,7 +28,7 @@ impl JwtManager {
     /// tokens to `invalid_token`.
     pub fn error_response<B: From<String>>(&self, error: &JwtError) -> Response<B> {
         let cb = self.callbacks();
-        let token_response = crate::callbacks::respond;
+        let token_response = super::loaders::respond;
         let custom = match error {
             JwtError::Expired(t) => token_response(&cb.expired_token, t),
             JwtError::FreshTokenRequired(t) => token_response(&cb.needs_fresh_token, t),

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use http::Method;
 use jwt_core::{Claims, TokenData};
 
-use crate::callbacks::{Hook, User};
+use super::{Hook, User};
 use crate::context::TokenSlot;
 use crate::{extract, JwtContext, JwtError, JwtManager, TokenLocation, TokenRequest};
 

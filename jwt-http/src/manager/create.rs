@@ -6,7 +6,7 @@ use jwt_core::{ClaimsWriter, Header};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::callbacks::IdentityLoader;
+use super::IdentityLoader;
 use crate::{Expiry, Freshness, JwtError, JwtManager};
 
 /// Whether a token is an access or a refresh token (the `type` claim).

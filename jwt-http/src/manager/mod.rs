@@ -6,8 +6,23 @@ use http::HeaderName;
 use jwt_core::{Algorithm, Claims, Key, TokenData, Validation};
 use serde_json::Value;
 
-use crate::callbacks::Callbacks;
 use crate::{ConfigError, JwtConfig, JwtError};
+
+mod cookies;
+mod create;
+mod loaders;
+mod response;
+mod verify;
+
+pub use cookies::{
+    get_csrf_token, set_access_cookies, set_refresh_cookies, unset_access_cookies,
+    unset_jwt_cookies, unset_refresh_cookies, CookieOptions,
+};
+pub use create::{TokenBuilder, TokenType};
+pub use loaders::{json_response, BoxFuture, ErrorResponse, User};
+pub(crate) use loaders::{Callbacks, Hook, IdentityLoader};
+pub use response::{JwtRejection, Refusal};
+pub use verify::{PendingVerification, VerifyOptions};
 
 /// The process-wide default manager, set by [`JwtManager::install_default`].
 static DEFAULT: RwLock<Option<JwtManager>> = RwLock::new(None);
