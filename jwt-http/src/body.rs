@@ -188,7 +188,7 @@ impl JwtManager {
         config.csrf_check_form
             && config.cookie_csrf_protect
             && config.csrf_methods.contains(request.method())
-            && crate::form::is_urlencoded_form(request.headers())
+            && crate::extract::is_urlencoded_form(request.headers())
     }
 }
 

@@ -29,7 +29,6 @@ mod csrf;
 mod error;
 mod expiry;
 mod extract;
-mod form;
 mod functions;
 mod guarded;
 mod identity;
@@ -37,8 +36,6 @@ mod location;
 mod manager;
 mod request;
 mod secret;
-
-mod env;
 
 // axum integration: typed extractors, their policies, refusals as `IntoResponse`. Named
 // `extractors` rather than `axum` so that `use jwt_extended::*` does not shadow the `axum`

@@ -41,7 +41,7 @@ pub(super) fn token_from_cookies<'r, R: TokenRequest + ?Sized>(
             };
             config
                 .csrf_check_form
-                .then(|| crate::form::form_value(request, field))
+                .then(|| super::form::form_value(request, field))
                 .flatten()
                 .filter(|v| !v.is_empty())
         };

@@ -1,6 +1,7 @@
 //! Finding the token in a request, location by location (flask-jwt-extended spec §6).
 
 mod cookie;
+mod form;
 mod header;
 mod json;
 pub use json::is_json;
@@ -10,6 +11,7 @@ use std::borrow::Cow;
 
 use crate::{JwtError, JwtManager, TokenLocation, TokenRequest};
 
+pub(crate) use form::is_urlencoded_form;
 pub(crate) use header::{has_space_or_comma, Scan};
 pub(crate) use query::query_value;
 

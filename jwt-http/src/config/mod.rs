@@ -7,6 +7,8 @@ use jwt_core::{Algorithm, Clock, SystemClock, DEFAULT_MAX_TOKEN_LEN};
 
 use crate::{Expiry, Secret, TokenLocation};
 
+mod env;
+
 /// The `SameSite` attribute of the cookies this crate writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SameSite {

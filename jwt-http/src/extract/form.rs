@@ -13,7 +13,7 @@ pub(crate) fn form_value<'r, R: TokenRequest + ?Sized>(
     if !is_urlencoded_form(request.headers()) {
         return None;
     }
-    crate::extract::query_value(request.body_bytes()?, field)
+    super::query_value(request.body_bytes()?, field)
 }
 
 /// Whether the `Content-Type` is `application/x-www-form-urlencoded` (case-insensitive,
