@@ -24,7 +24,7 @@ use http::header::{HeaderMap, HeaderValue, SET_COOKIE};
 use http::Response;
 use serde_json::Value;
 
-use crate::{JwtConfig, JwtError, JwtManager, JwtManagerBuilder, SameSite};
+use crate::{JwtConfig, JwtError, JwtManager, SameSite};
 
 /// `Max-Age` of the cookies when `JWT_SESSION_COOKIE` is off: flask-jwt-extended's hard-coded
 /// 31,540,000 seconds (365 days and about an hour).
@@ -716,29 +716,6 @@ impl JwtConfig {
         }
         self.cookie_domain = None;
         self
-    }
-}
-
-impl JwtManagerBuilder {
-    /// Applies the hardened cookie preset, [`JwtConfig::hardened`], to the settings so far
-    /// (later setters can still change them).
-    ///
-    /// ```
-    /// use jwt_http::{CookieOptions, JwtManager};
-    /// let manager = JwtManager::builder()
-    ///     .secret_key("a long random secret, 32 bytes or more")
-    ///     .hardened_cookies()
-    ///     .build()?;
-    /// let token = manager.create_access_token("alice")?;
-    /// let mut headers = http::HeaderMap::new();
-    /// manager.set_access_cookies(&mut headers, &token, &CookieOptions::default())?;
-    /// let jwt_cookie = headers.get(http::header::SET_COOKIE).map(|v| v.as_bytes());
-    /// let expected = format!("__Host-access_token_cookie={token}; Secure; HttpOnly; Path=/; SameSite=Lax");
-    /// assert_eq!(jwt_cookie, Some(expected.as_bytes()));
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn hardened_cookies(self) -> Self {
-        self.with(|config| *config = std::mem::take(config).hardened())
     }
 }
 

@@ -8,12 +8,14 @@ use serde_json::Value;
 
 use crate::{ConfigError, JwtConfig, JwtError};
 
+mod builder;
 mod cookies;
 mod create;
 mod loaders;
 mod response;
 mod verify;
 
+pub use builder::JwtManagerBuilder;
 pub use cookies::{
     get_csrf_token, set_access_cookies, set_refresh_cookies, unset_access_cookies,
     unset_jwt_cookies, unset_refresh_cookies, CookieOptions,
@@ -77,7 +79,11 @@ impl JwtManager {
         Self::with_callbacks(config, Callbacks::default())
     }
 
-    fn with_callbacks(config: JwtConfig, callbacks: Callbacks) -> Result<Self, ConfigError> {
+    /// [`new`](Self::new) with the loaders registered on a builder.
+    pub(super) fn with_callbacks(
+        config: JwtConfig,
+        callbacks: Callbacks,
+    ) -> Result<Self, ConfigError> {
         let secret = config
             .secret_key
             .as_ref()
@@ -183,10 +189,7 @@ impl JwtManager {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn builder_from(config: JwtConfig) -> JwtManagerBuilder {
-        JwtManagerBuilder {
-            config,
-            callbacks: Callbacks::default(),
-        }
+        JwtManagerBuilder::new(config)
     }
 
     /// The settings.
@@ -321,157 +324,5 @@ fn with_flask_defaults(data: TokenData<Claims>) -> TokenData<Claims> {
     TokenData {
         header: data.header,
         claims: Claims::from_members(members),
-    }
-}
-
-/// Builds a [`JwtManager`] from [`JwtConfig`]'s defaults; [`build`](Self::build) validates.
-#[derive(Debug, Clone)]
-pub struct JwtManagerBuilder {
-    config: JwtConfig,
-    pub(crate) callbacks: Callbacks,
-}
-
-/// [`JwtManager::builder_from`]: a builder over `config`.
-///
-/// ```
-/// use jwt_http::{JwtConfig, JwtManagerBuilder};
-/// let config = JwtConfig {
-///     secret_key: Some("a long random secret, 32 bytes or more".into()),
-///     ..JwtConfig::default()
-/// };
-/// let manager = JwtManagerBuilder::from(config).verify_sub(true).build()?;
-/// # Ok::<(), jwt_http::ConfigError>(())
-/// ```
-impl From<JwtConfig> for JwtManagerBuilder {
-    fn from(config: JwtConfig) -> Self {
-        JwtManager::builder_from(config)
-    }
-}
-
-macro_rules! setters {
-    ($($(#[$doc:meta])* $name:ident: $ty:ty => $field:ident;)*) => {
-        $(
-            $(#[$doc])*
-            pub fn $name(mut self, value: impl Into<$ty>) -> Self {
-                self.config.$field = value.into();
-                self
-            }
-        )*
-    };
-}
-
-impl JwtManagerBuilder {
-    /// `JWT_SECRET_KEY`.
-    pub fn secret_key(mut self, secret: impl Into<crate::Secret>) -> Self {
-        self.config.secret_key = Some(secret.into());
-        self
-    }
-
-    setters! {
-        /// `JWT_ALGORITHM`.
-        algorithm: Algorithm => algorithm;
-        /// `JWT_DECODE_ALGORITHMS`.
-        decode_algorithms: Vec<Algorithm> => decode_algorithms;
-        /// `JWT_ACCESS_TOKEN_EXPIRES`.
-        access_token_expires: crate::Expiry => access_token_expires;
-        /// `JWT_REFRESH_TOKEN_EXPIRES`.
-        refresh_token_expires: crate::Expiry => refresh_token_expires;
-        /// `JWT_TOKEN_LOCATION`.
-        token_location: Vec<crate::TokenLocation> => token_location;
-        /// `JWT_HEADER_NAME`.
-        header_name: String => header_name;
-        /// `JWT_HEADER_TYPE`.
-        header_type: String => header_type;
-        /// `JWT_IDENTITY_CLAIM`.
-        identity_claim: String => identity_claim;
-        /// `JWT_ERROR_MESSAGE_KEY`.
-        error_msg_key: String => error_msg_key;
-        /// `JWT_DECODE_LEEWAY`, in seconds.
-        decode_leeway: u64 => decode_leeway;
-        /// `JWT_ENCODE_NBF`.
-        encode_nbf: bool => encode_nbf;
-        /// `JWT_VERIFY_SUB`.
-        verify_sub: bool => verify_sub;
-        /// `JWT_COOKIE_CSRF_PROTECT`.
-        cookie_csrf_protect: bool => cookie_csrf_protect;
-        /// Accept a secret shorter than the hash output (insecure; for migrations).
-        insecure_allow_short_secret: bool => insecure_allow_short_secret;
-        /// Longest token accepted, in bytes.
-        max_token_len: usize => max_token_len;
-        /// `JWT_QUERY_STRING_NAME`.
-        query_string_name: String => query_string_name;
-        /// `JWT_QUERY_STRING_VALUE_PREFIX`.
-        query_string_value_prefix: String => query_string_value_prefix;
-        /// `JWT_JSON_KEY`.
-        json_key: String => json_key;
-        /// `JWT_REFRESH_JSON_KEY`.
-        refresh_json_key: String => refresh_json_key;
-        /// `JWT_ACCESS_COOKIE_NAME`.
-        access_cookie_name: String => access_cookie_name;
-        /// `JWT_REFRESH_COOKIE_NAME`.
-        refresh_cookie_name: String => refresh_cookie_name;
-        /// `JWT_ACCESS_COOKIE_PATH`.
-        access_cookie_path: String => access_cookie_path;
-        /// `JWT_REFRESH_COOKIE_PATH`.
-        refresh_cookie_path: String => refresh_cookie_path;
-        /// `JWT_COOKIE_SECURE`.
-        cookie_secure: bool => cookie_secure;
-        /// `JWT_COOKIE_SAMESITE`.
-        cookie_samesite: Option<crate::SameSite> => cookie_samesite;
-        /// `JWT_SESSION_COOKIE`.
-        session_cookie: bool => session_cookie;
-        /// `JWT_CSRF_METHODS`.
-        csrf_methods: Vec<http::Method> => csrf_methods;
-        /// `JWT_CSRF_IN_COOKIES`.
-        csrf_in_cookies: bool => csrf_in_cookies;
-        /// `JWT_CSRF_CHECK_FORM`.
-        csrf_check_form: bool => csrf_check_form;
-    }
-
-    /// `JWT_COOKIE_DOMAIN`.
-    pub fn cookie_domain(mut self, domain: impl Into<String>) -> Self {
-        self.config.cookie_domain = Some(domain.into());
-        self
-    }
-
-    /// `JWT_DECODE_AUDIENCE`.
-    pub fn decode_audience<I: IntoIterator<Item = S>, S: Into<String>>(mut self, aud: I) -> Self {
-        self.config.decode_audience = Some(aud.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// `JWT_ENCODE_AUDIENCE`.
-    pub fn encode_audience(mut self, aud: crate::AudienceClaim) -> Self {
-        self.config.encode_audience = Some(aud);
-        self
-    }
-
-    /// `JWT_DECODE_ISSUER`.
-    pub fn decode_issuer<I: IntoIterator<Item = S>, S: Into<String>>(mut self, iss: I) -> Self {
-        self.config.decode_issuer = Some(iss.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// `JWT_ENCODE_ISSUER`.
-    pub fn encode_issuer(mut self, iss: impl Into<String>) -> Self {
-        self.config.encode_issuer = Some(iss.into());
-        self
-    }
-
-    /// Where "now" comes from (tests fix it with [`jwt_core::FixedClock`]).
-    pub fn clock(mut self, clock: impl jwt_core::Clock + 'static) -> Self {
-        self.config.clock = Arc::new(clock);
-        self
-    }
-
-    /// Changes any other setting.
-    pub fn with(mut self, f: impl FnOnce(&mut JwtConfig)) -> Self {
-        f(&mut self.config);
-        self
-    }
-
-    /// Validates the settings and builds the manager.
-    pub fn build(self) -> Result<JwtManager, ConfigError> {
-        JwtManager::with_callbacks(self.config, self.callbacks)
     }
 }

@@ -1,0 +1,370 @@
+//! The manager's builder: every setting, the hardened cookie preset, and the loaders, registered
+//! as flask-jwt-extended registers them on `JWTManager`.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use jwt_core::{Algorithm, Claims, Header, Key, TokenData};
+use serde_json::{Map, Value};
+
+use super::loaders::{BoxFuture, Callbacks, ErrorResponse, Hook, User};
+use crate::{ConfigError, JwtConfig, JwtManager};
+
+/// Builds a [`JwtManager`] from [`JwtConfig`]'s defaults; [`build`](Self::build) validates.
+#[derive(Debug, Clone)]
+pub struct JwtManagerBuilder {
+    config: JwtConfig,
+    callbacks: Callbacks,
+}
+
+/// [`JwtManager::builder_from`]: a builder over `config`.
+///
+/// ```
+/// use jwt_http::{JwtConfig, JwtManagerBuilder};
+/// let config = JwtConfig {
+///     secret_key: Some("a long random secret, 32 bytes or more".into()),
+///     ..JwtConfig::default()
+/// };
+/// let manager = JwtManagerBuilder::from(config).verify_sub(true).build()?;
+/// # Ok::<(), jwt_http::ConfigError>(())
+/// ```
+impl From<JwtConfig> for JwtManagerBuilder {
+    fn from(config: JwtConfig) -> Self {
+        JwtManager::builder_from(config)
+    }
+}
+
+macro_rules! setters {
+    ($($(#[$doc:meta])* $name:ident: $ty:ty => $field:ident;)*) => {
+        $(
+            $(#[$doc])*
+            pub fn $name(mut self, value: impl Into<$ty>) -> Self {
+                self.config.$field = value.into();
+                self
+            }
+        )*
+    };
+}
+
+impl JwtManagerBuilder {
+    /// A builder over `config`, no loaders registered.
+    pub(super) fn new(config: JwtConfig) -> Self {
+        JwtManagerBuilder {
+            config,
+            callbacks: Callbacks::default(),
+        }
+    }
+
+    /// `JWT_SECRET_KEY`.
+    pub fn secret_key(mut self, secret: impl Into<crate::Secret>) -> Self {
+        self.config.secret_key = Some(secret.into());
+        self
+    }
+
+    setters! {
+        /// `JWT_ALGORITHM`.
+        algorithm: Algorithm => algorithm;
+        /// `JWT_DECODE_ALGORITHMS`.
+        decode_algorithms: Vec<Algorithm> => decode_algorithms;
+        /// `JWT_ACCESS_TOKEN_EXPIRES`.
+        access_token_expires: crate::Expiry => access_token_expires;
+        /// `JWT_REFRESH_TOKEN_EXPIRES`.
+        refresh_token_expires: crate::Expiry => refresh_token_expires;
+        /// `JWT_TOKEN_LOCATION`.
+        token_location: Vec<crate::TokenLocation> => token_location;
+        /// `JWT_HEADER_NAME`.
+        header_name: String => header_name;
+        /// `JWT_HEADER_TYPE`.
+        header_type: String => header_type;
+        /// `JWT_IDENTITY_CLAIM`.
+        identity_claim: String => identity_claim;
+        /// `JWT_ERROR_MESSAGE_KEY`.
+        error_msg_key: String => error_msg_key;
+        /// `JWT_DECODE_LEEWAY`, in seconds.
+        decode_leeway: u64 => decode_leeway;
+        /// `JWT_ENCODE_NBF`.
+        encode_nbf: bool => encode_nbf;
+        /// `JWT_VERIFY_SUB`.
+        verify_sub: bool => verify_sub;
+        /// `JWT_COOKIE_CSRF_PROTECT`.
+        cookie_csrf_protect: bool => cookie_csrf_protect;
+        /// Accept a secret shorter than the hash output (insecure; for migrations).
+        insecure_allow_short_secret: bool => insecure_allow_short_secret;
+        /// Longest token accepted, in bytes.
+        max_token_len: usize => max_token_len;
+        /// `JWT_QUERY_STRING_NAME`.
+        query_string_name: String => query_string_name;
+        /// `JWT_QUERY_STRING_VALUE_PREFIX`.
+        query_string_value_prefix: String => query_string_value_prefix;
+        /// `JWT_JSON_KEY`.
+        json_key: String => json_key;
+        /// `JWT_REFRESH_JSON_KEY`.
+        refresh_json_key: String => refresh_json_key;
+        /// `JWT_ACCESS_COOKIE_NAME`.
+        access_cookie_name: String => access_cookie_name;
+        /// `JWT_REFRESH_COOKIE_NAME`.
+        refresh_cookie_name: String => refresh_cookie_name;
+        /// `JWT_ACCESS_COOKIE_PATH`.
+        access_cookie_path: String => access_cookie_path;
+        /// `JWT_REFRESH_COOKIE_PATH`.
+        refresh_cookie_path: String => refresh_cookie_path;
+        /// `JWT_COOKIE_SECURE`.
+        cookie_secure: bool => cookie_secure;
+        /// `JWT_COOKIE_SAMESITE`.
+        cookie_samesite: Option<crate::SameSite> => cookie_samesite;
+        /// `JWT_SESSION_COOKIE`.
+        session_cookie: bool => session_cookie;
+        /// `JWT_CSRF_METHODS`.
+        csrf_methods: Vec<http::Method> => csrf_methods;
+        /// `JWT_CSRF_IN_COOKIES`.
+        csrf_in_cookies: bool => csrf_in_cookies;
+        /// `JWT_CSRF_CHECK_FORM`.
+        csrf_check_form: bool => csrf_check_form;
+    }
+
+    /// `JWT_COOKIE_DOMAIN`.
+    pub fn cookie_domain(mut self, domain: impl Into<String>) -> Self {
+        self.config.cookie_domain = Some(domain.into());
+        self
+    }
+
+    /// `JWT_DECODE_AUDIENCE`.
+    pub fn decode_audience<I: IntoIterator<Item = S>, S: Into<String>>(mut self, aud: I) -> Self {
+        self.config.decode_audience = Some(aud.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// `JWT_ENCODE_AUDIENCE`.
+    pub fn encode_audience(mut self, aud: crate::AudienceClaim) -> Self {
+        self.config.encode_audience = Some(aud);
+        self
+    }
+
+    /// `JWT_DECODE_ISSUER`.
+    pub fn decode_issuer<I: IntoIterator<Item = S>, S: Into<String>>(mut self, iss: I) -> Self {
+        self.config.decode_issuer = Some(iss.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// `JWT_ENCODE_ISSUER`.
+    pub fn encode_issuer(mut self, iss: impl Into<String>) -> Self {
+        self.config.encode_issuer = Some(iss.into());
+        self
+    }
+
+    /// Where "now" comes from (tests fix it with [`jwt_core::FixedClock`]).
+    pub fn clock(mut self, clock: impl jwt_core::Clock + 'static) -> Self {
+        self.config.clock = Arc::new(clock);
+        self
+    }
+
+    /// Changes any other setting.
+    pub fn with(mut self, f: impl FnOnce(&mut JwtConfig)) -> Self {
+        f(&mut self.config);
+        self
+    }
+
+    /// Applies the hardened cookie preset, [`JwtConfig::hardened`], to the settings so far
+    /// (later setters can still change them).
+    ///
+    /// ```
+    /// use jwt_http::{CookieOptions, JwtManager};
+    /// let manager = JwtManager::builder()
+    ///     .secret_key("a long random secret, 32 bytes or more")
+    ///     .hardened_cookies()
+    ///     .build()?;
+    /// let token = manager.create_access_token("alice")?;
+    /// let mut headers = http::HeaderMap::new();
+    /// manager.set_access_cookies(&mut headers, &token, &CookieOptions::default())?;
+    /// let jwt_cookie = headers.get(http::header::SET_COOKIE).map(|v| v.as_bytes());
+    /// let expected = format!("__Host-access_token_cookie={token}; Secure; HttpOnly; Path=/; SameSite=Lax");
+    /// assert_eq!(jwt_cookie, Some(expected.as_bytes()));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn hardened_cookies(self) -> Self {
+        self.with(|config| *config = std::mem::take(config).hardened())
+    }
+
+    /// Validates the settings and builds the manager.
+    pub fn build(self) -> Result<JwtManager, ConfigError> {
+        JwtManager::with_callbacks(self.config, self.callbacks)
+    }
+}
+
+/// The loaders, registered on the builder as flask-jwt-extended registers them on `JWTManager`.
+impl JwtManagerBuilder {
+    /// `@jwt.additional_claims_loader`: extra claims for every new token, from the identity as
+    /// given to `create_*_token`. Claims given to the token builder win.
+    pub fn additional_claims_loader(
+        mut self,
+        f: impl Fn(&Value) -> Map<String, Value> + Send + Sync + 'static,
+    ) -> Self {
+        self.callbacks.additional_claims = Some(Arc::new(f));
+        self
+    }
+
+    /// `@jwt.additional_headers_loader`: extra JOSE header members for every new token.
+    pub fn additional_headers_loader(
+        mut self,
+        f: impl Fn(&Value) -> Map<String, Value> + Send + Sync + 'static,
+    ) -> Self {
+        self.callbacks.additional_headers = Some(Arc::new(f));
+        self
+    }
+
+    /// `@jwt.user_identity_loader`: turns the identity given to `create_*_token` into the
+    /// identity claim's value (for example a user object into its id).
+    pub fn user_identity_loader(
+        mut self,
+        f: impl Fn(&Value) -> Value + Send + Sync + 'static,
+    ) -> Self {
+        self.callbacks.user_identity = Some(Arc::new(f));
+        self
+    }
+
+    /// `@jwt.user_lookup_loader`: loads the user of a verified token; `None` refuses the
+    /// request (401 `Error loading the user <identity>`). Read it with
+    /// [`get_current_user::<U>()`](crate::get_current_user).
+    pub fn user_lookup_loader<U: Send + Sync + 'static>(
+        mut self,
+        f: impl Fn(&Header, &Claims) -> Option<U> + Send + Sync + 'static,
+    ) -> Self {
+        self.callbacks.user_lookup = Some(Hook::Sync(Arc::new(move |h: &Header, c: &Claims| {
+            f(h, c).map(|u| Arc::new(u) as User)
+        })));
+        self
+    }
+
+    /// An async `user_lookup_loader`, awaited by async handlers without blocking the executor.
+    /// A sync handler cannot await it and answers 500 with a message saying so.
+    pub fn user_lookup_loader_async<U, F, Fut>(mut self, f: F) -> Self
+    where
+        U: Send + Sync + 'static,
+        F: Fn(Arc<TokenData<Claims>>) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Option<U>> + Send + 'static,
+    {
+        self.callbacks.user_lookup = Some(Hook::Async(Arc::new(move |token| {
+            let fut = f(token);
+            Box::pin(async move { fut.await.map(|u| Arc::new(u) as User) })
+        })));
+        self
+    }
+
+    /// `@jwt.token_in_blocklist_loader`: `true` means revoked (401 `Token has been revoked`).
+    /// Called for access and refresh tokens, unless the route skips revocation checks.
+    pub fn token_in_blocklist_loader(
+        mut self,
+        f: impl Fn(&Header, &Claims) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.callbacks.token_in_blocklist = Some(Hook::Sync(Arc::new(f)));
+        self
+    }
+
+    /// An async `token_in_blocklist_loader` (a Redis or database lookup), awaited by async
+    /// handlers. A sync handler cannot await it and answers 500 with a message saying so.
+    pub fn token_in_blocklist_loader_async<F, Fut>(mut self, f: F) -> Self
+    where
+        F: Fn(Arc<TokenData<Claims>>) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = bool> + Send + 'static,
+    {
+        self.callbacks.token_in_blocklist = Some(Hook::Async(Arc::new(move |token| {
+            Box::pin(f(token)) as BoxFuture<bool>
+        })));
+        self
+    }
+
+    /// `@jwt.token_verification_loader`: `false` refuses the token (400
+    /// `User claims verification failed`).
+    pub fn token_verification_loader(
+        mut self,
+        f: impl Fn(&Header, &Claims) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.callbacks.token_verification = Some(Arc::new(f));
+        self
+    }
+
+    /// `@jwt.expired_token_loader`: the response for an expired token.
+    pub fn expired_token_loader(
+        mut self,
+        f: impl Fn(&Header, &Claims) -> ErrorResponse + Send + Sync + 'static,
+    ) -> Self {
+        self.callbacks.expired_token = Some(Arc::new(f));
+        self
+    }
+
+    /// `@jwt.revoked_token_loader`: the response for a revoked token.
+    pub fn revoked_token_loader(
+        mut self,
+        f: impl Fn(&Header, &Claims) -> ErrorResponse + Send + Sync + 'static,
+    ) -> Self {
+        self.callbacks.revoked_token = Some(Arc::new(f));
+        self
+    }
+
+    /// `@jwt.needs_fresh_token_loader`: the response when a fresh token is required.
+    pub fn needs_fresh_token_loader(
+        mut self,
+        f: impl Fn(&Header, &Claims) -> ErrorResponse + Send + Sync + 'static,
+    ) -> Self {
+        self.callbacks.needs_fresh_token = Some(Arc::new(f));
+        self
+    }
+
+    /// `@jwt.user_lookup_error_loader`: the response when the user lookup finds nobody.
+    pub fn user_lookup_error_loader(
+        mut self,
+        f: impl Fn(&Header, &Claims) -> ErrorResponse + Send + Sync + 'static,
+    ) -> Self {
+        self.callbacks.user_lookup_error = Some(Arc::new(f));
+        self
+    }
+
+    /// `@jwt.token_verification_failed_loader`: the response when the verification loader
+    /// refuses the claims.
+    pub fn token_verification_failed_loader(
+        mut self,
+        f: impl Fn(&Header, &Claims) -> ErrorResponse + Send + Sync + 'static,
+    ) -> Self {
+        self.callbacks.token_verification_failed = Some(Arc::new(f));
+        self
+    }
+
+    /// `@jwt.invalid_token_loader`: the response for an invalid token (default 422), given the
+    /// message.
+    pub fn invalid_token_loader(
+        mut self,
+        f: impl Fn(&str) -> ErrorResponse + Send + Sync + 'static,
+    ) -> Self {
+        self.callbacks.invalid_token = Some(Arc::new(f));
+        self
+    }
+
+    /// `@jwt.unauthorized_loader`: the response when no token was found or the CSRF check
+    /// failed (default 401), given the message.
+    pub fn unauthorized_loader(
+        mut self,
+        f: impl Fn(&str) -> ErrorResponse + Send + Sync + 'static,
+    ) -> Self {
+        self.callbacks.unauthorized = Some(Arc::new(f));
+        self
+    }
+
+    /// `@jwt.encode_key_loader`: the key to sign a new token with, from the identity as given.
+    /// Build keys once and hand out clones (a [`Key`] clone copies prepared HMAC state; building
+    /// one hashes the secret). The key must support the signing algorithm.
+    pub fn encode_key_loader(mut self, f: impl Fn(&Value) -> Key + Send + Sync + 'static) -> Self {
+        self.callbacks.encode_key = Some(Arc::new(f));
+        self
+    }
+
+    /// `@jwt.decode_key_loader`: the key to verify a token with, chosen from its **unverified**
+    /// header and claims (for example by `kid`, for key rotation). What they say is untrusted:
+    /// use them only to choose among the application's own keys.
+    pub fn decode_key_loader(
+        mut self,
+        f: impl Fn(&Header, &Claims) -> Key + Send + Sync + 'static,
+    ) -> Self {
+        self.callbacks.decode_key = Some(Arc::new(f));
+        self
+    }
+}
