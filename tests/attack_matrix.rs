@@ -36,7 +36,12 @@ async fn raw(addr: SocketAddr, request: &[u8]) -> (u16, Value) {
         .split(' ')
         .nth(1)
         .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| panic!("no status line in {:?}", text.chars().take(200).collect::<String>()));
+        .unwrap_or_else(|| {
+            panic!(
+                "no status line in {:?}",
+                text.chars().take(200).collect::<String>()
+            )
+        });
     let body = text.split("\r\n\r\n").nth(1).unwrap_or_default();
     (
         status,
