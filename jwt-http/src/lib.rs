@@ -60,21 +60,16 @@ pub use error::{ConfigError, JwtError};
 pub use expiry::{Expiry, Freshness};
 pub use extract::is_json;
 pub use functions::{
-    create_access_token, create_refresh_token, decode_token, get_jti, get_unverified_jwt_headers,
-    verify_jwt_in_request, verify_jwt_in_request_async,
+    create_access_token, create_refresh_token, decode_token, get_csrf_token, get_jti,
+    get_unverified_jwt_headers, set_access_cookies, set_refresh_cookies, unset_access_cookies,
+    unset_jwt_cookies, unset_refresh_cookies, verify_jwt_in_request, verify_jwt_in_request_async,
 };
 pub use guarded::Guarded;
 pub use identity::{Identity, IdentityError};
 pub use location::{TokenLocation, UnknownLocation};
-pub use manager::{json_response, BoxFuture, ErrorResponse, User};
-pub use manager::{JwtManager, JwtManagerBuilder};
-pub use manager::{JwtRejection, Refusal};
-pub use manager::{PendingVerification, VerifyOptions};
-pub use manager::{TokenBuilder, TokenType};
+pub use manager::{
+    json_response, BoxFuture, CookieOptions, ErrorResponse, JwtManager, JwtManagerBuilder,
+    JwtRejection, PendingVerification, Refusal, TokenBuilder, TokenType, User, VerifyOptions,
+};
 pub use request::{RequestHead, TokenRequest};
 pub use secret::Secret;
-
-pub use manager::{
-    get_csrf_token, set_access_cookies, set_refresh_cookies, unset_access_cookies,
-    unset_jwt_cookies, unset_refresh_cookies, CookieOptions,
-};

@@ -21,7 +21,6 @@
 use std::time::Duration;
 
 use http::header::{HeaderMap, HeaderValue, SET_COOKIE};
-use http::Response;
 use serde_json::Value;
 
 use crate::{JwtConfig, JwtError, JwtManager, SameSite};
@@ -557,102 +556,6 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
     (year, month, day)
 }
 
-fn current_manager() -> Result<JwtManager, JwtError> {
-    JwtManager::current().ok_or(JwtError::NoManager)
-}
-
-/// flask-jwt-extended's `set_access_cookies(response, token)` with the manager of the current
-/// request (or the process-wide default) and no [`CookieOptions`]; see
-/// [`JwtManager::set_access_cookies`]. [`JwtError::NoManager`] when there is no manager.
-///
-/// ```
-/// use jwt_http::{create_access_token, set_access_cookies, JwtManager};
-/// JwtManager::builder().secret_key("a long random secret, 32 bytes or more").build()?.install_default();
-/// let token = create_access_token("alice")?;
-/// let mut response = http::Response::new(String::from("{\"login\":true}"));
-/// set_access_cookies(&mut response, &token)?;
-/// assert_eq!(response.headers().get_all("set-cookie").iter().count(), 2);
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub fn set_access_cookies<B>(response: &mut Response<B>, token: &str) -> Result<(), JwtError> {
-    current_manager()?.set_access_cookies(response.headers_mut(), token, &CookieOptions::new())
-}
-
-/// flask-jwt-extended's `set_refresh_cookies(response, token)` with the current manager; see
-/// [`JwtManager::set_refresh_cookies`].
-///
-/// ```
-/// use jwt_http::{create_refresh_token, set_refresh_cookies, JwtManager};
-/// JwtManager::builder().secret_key("a long random secret, 32 bytes or more").build()?.install_default();
-/// let token = create_refresh_token("alice")?;
-/// let mut response = http::Response::new(());
-/// set_refresh_cookies(&mut response, &token)?;
-/// assert_eq!(response.headers().get_all("set-cookie").iter().count(), 2);
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub fn set_refresh_cookies<B>(response: &mut Response<B>, token: &str) -> Result<(), JwtError> {
-    current_manager()?.set_refresh_cookies(response.headers_mut(), token, &CookieOptions::new())
-}
-
-/// flask-jwt-extended's `unset_jwt_cookies(response)` with the current manager; see
-/// [`JwtManager::unset_jwt_cookies`].
-///
-/// ```
-/// use jwt_http::{unset_jwt_cookies, JwtManager};
-/// JwtManager::builder().secret_key("a long random secret, 32 bytes or more").build()?.install_default();
-/// let mut response = http::Response::new(());
-/// unset_jwt_cookies(&mut response)?;
-/// assert_eq!(response.headers().get_all("set-cookie").iter().count(), 4);
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub fn unset_jwt_cookies<B>(response: &mut Response<B>) -> Result<(), JwtError> {
-    current_manager()?.unset_jwt_cookies(response.headers_mut(), &CookieOptions::new())
-}
-
-/// flask-jwt-extended's `unset_access_cookies(response)` with the current manager; see
-/// [`JwtManager::unset_access_cookies`].
-///
-/// ```
-/// use jwt_http::{unset_access_cookies, JwtManager};
-/// JwtManager::builder().secret_key("a long random secret, 32 bytes or more").build()?.install_default();
-/// let mut response = http::Response::new(());
-/// unset_access_cookies(&mut response)?;
-/// assert_eq!(response.headers().get_all("set-cookie").iter().count(), 2);
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub fn unset_access_cookies<B>(response: &mut Response<B>) -> Result<(), JwtError> {
-    current_manager()?.unset_access_cookies(response.headers_mut(), &CookieOptions::new())
-}
-
-/// flask-jwt-extended's `unset_refresh_cookies(response)` with the current manager; see
-/// [`JwtManager::unset_refresh_cookies`].
-///
-/// ```
-/// use jwt_http::{unset_refresh_cookies, JwtManager};
-/// JwtManager::builder().secret_key("a long random secret, 32 bytes or more").build()?.install_default();
-/// let mut response = http::Response::new(());
-/// unset_refresh_cookies(&mut response)?;
-/// assert_eq!(response.headers().get_all("set-cookie").iter().count(), 2);
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub fn unset_refresh_cookies<B>(response: &mut Response<B>) -> Result<(), JwtError> {
-    current_manager()?.unset_refresh_cookies(response.headers_mut(), &CookieOptions::new())
-}
-
-/// flask-jwt-extended's `get_csrf_token(token)` with the current manager; see
-/// [`JwtManager::get_csrf_token`].
-///
-/// ```
-/// use jwt_http::{create_access_token, get_csrf_token, JwtManager};
-/// JwtManager::builder().secret_key("a long random secret, 32 bytes or more").build()?.install_default();
-/// let token = create_access_token("alice")?;
-/// assert_eq!(get_csrf_token(&token)?.len(), 36);
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub fn get_csrf_token(token: impl AsRef<[u8]>) -> Result<String, JwtError> {
-    current_manager()?.get_csrf_token(token)
-}
-
 /// The `__Host-` cookie-name prefix: the browser accepts such a cookie only with `Secure`,
 /// `Path=/` and no `Domain`, so a sibling subdomain or a plain-HTTP response cannot plant it.
 const HOST_PREFIX: &str = "__Host-";
@@ -721,12 +624,10 @@ impl JwtConfig {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
     use jwt_core::FixedClock;
 
     use super::*;
-    use crate::{Expiry, JwtContext};
+    use crate::Expiry;
 
     const SECRET: &str = "a long random secret, 32 bytes or more";
     const NOW: i64 = 1_700_000_000;
@@ -1192,42 +1093,5 @@ mod tests {
             .unset_access_cookies(&mut headers, &CookieOptions::new().domain("bücher.example"))
             .unwrap_err();
         assert!(err.to_string().contains("punycode"), "{err}");
-    }
-
-    #[test]
-    fn free_functions_use_the_current_manager() {
-        let m = manager(|c| c.cookie_samesite = Some(SameSite::Strict));
-        let _guard = crate::enter(Some(Arc::new(JwtContext::new(None, None, None, m.clone()))));
-        let token = m.create_access_token("alice").unwrap();
-        let refresh = m.create_refresh_token("alice").unwrap();
-        let mut response = Response::new(());
-        set_access_cookies(&mut response, &token).unwrap();
-        set_refresh_cookies(&mut response, &refresh).unwrap();
-        unset_access_cookies(&mut response).unwrap();
-        unset_refresh_cookies(&mut response).unwrap();
-        unset_jwt_cookies(&mut response).unwrap();
-        let cookies = set_cookies(response.headers());
-        assert_eq!(cookies.len(), 12);
-        assert!(cookies.iter().all(|c| c.ends_with("; SameSite=Strict")));
-        assert_eq!(
-            cookies[0],
-            format!("access_token_cookie={token}; HttpOnly; Path=/; SameSite=Strict")
-        );
-        assert_eq!(get_csrf_token(&token).unwrap(), csrf_claim(&m, &token));
-    }
-
-    #[test]
-    fn free_functions_without_a_manager() {
-        if JwtManager::current().is_some() {
-            return; // another test installed a process-wide default
-        }
-        let mut response = Response::new(());
-        assert_eq!(
-            set_access_cookies(&mut response, "x"),
-            Err(JwtError::NoManager)
-        );
-        assert_eq!(unset_jwt_cookies(&mut response), Err(JwtError::NoManager));
-        assert_eq!(get_csrf_token("x"), Err(JwtError::NoManager));
-        assert!(response.headers().is_empty());
     }
 }

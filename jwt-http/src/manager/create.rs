@@ -28,6 +28,40 @@ impl TokenType {
     }
 }
 
+impl JwtManager {
+    /// A new access token for `identity` with the configured lifetime:
+    /// flask-jwt-extended's `create_access_token(identity)`. For options see
+    /// [`access_token`](Self::access_token).
+    ///
+    /// ```
+    /// use jwt_http::JwtManager;
+    /// let manager = JwtManager::builder().secret_key("a long random secret, 32 bytes or more").build()?;
+    /// let token = manager.create_access_token("alice")?;
+    /// let decoded = manager.decode_token(&token, false)?;
+    /// assert_eq!(decoded.claims.sub(), Some("alice"));
+    /// assert_eq!(decoded.claims.token_type(), "access");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn create_access_token<I: Serialize>(&self, identity: I) -> Result<String, JwtError> {
+        self.access_token(identity).create()
+    }
+
+    /// A new refresh token for `identity`: `create_refresh_token(identity)`.
+    pub fn create_refresh_token<I: Serialize>(&self, identity: I) -> Result<String, JwtError> {
+        self.refresh_token(identity).create()
+    }
+
+    /// An access token with options (fresh, expiry, additional claims and headers).
+    pub fn access_token<I: Serialize>(&self, identity: I) -> TokenBuilder<'_, I> {
+        TokenBuilder::new(self, TokenType::Access, identity)
+    }
+
+    /// A refresh token with options (expiry, additional claims and headers).
+    pub fn refresh_token<I: Serialize>(&self, identity: I) -> TokenBuilder<'_, I> {
+        TokenBuilder::new(self, TokenType::Refresh, identity)
+    }
+}
+
 /// Options for one new token; made by [`JwtManager::access_token`] or
 /// [`JwtManager::refresh_token`], finished by [`create`](Self::create).
 ///

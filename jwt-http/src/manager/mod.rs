@@ -3,23 +3,21 @@
 use std::sync::{Arc, RwLock};
 
 use http::HeaderName;
-use jwt_core::{Algorithm, Claims, Key, TokenData, Validation};
-use serde_json::Value;
+use jwt_core::{Algorithm, Key, Validation};
 
-use crate::{ConfigError, JwtConfig, JwtError};
+use crate::{ConfigError, JwtConfig};
 
+mod body;
 mod builder;
 mod cookies;
 mod create;
+mod decode;
 mod loaders;
 mod response;
 mod verify;
 
 pub use builder::JwtManagerBuilder;
-pub use cookies::{
-    get_csrf_token, set_access_cookies, set_refresh_cookies, unset_access_cookies,
-    unset_jwt_cookies, unset_refresh_cookies, CookieOptions,
-};
+pub use cookies::CookieOptions;
 pub use create::{TokenBuilder, TokenType};
 pub use loaders::{json_response, BoxFuture, ErrorResponse, User};
 pub(crate) use loaders::{Callbacks, Hook, IdentityLoader};
@@ -240,89 +238,8 @@ impl JwtManager {
         self.inner.config.clock.now()
     }
 
-    /// Verifies and decodes `token` as flask-jwt-extended's `decode_token` does: signature and
-    /// claims, the identity claim present, then expiry unless `allow_expired`. Missing `type`,
-    /// `fresh` and `jti` get flask-jwt-extended's defaults (`"access"`, `false`, `null`). It does
-    /// not run the blocklist, type, freshness or user checks.
-    pub fn decode_token(
-        &self,
-        token: impl AsRef<[u8]>,
-        allow_expired: bool,
-    ) -> Result<TokenData<Claims>, JwtError> {
-        self.decode_checked(token.as_ref(), None, allow_expired)
-    }
-
-    /// [`decode_token`](Self::decode_token) plus the CSRF double-submit comparison.
-    pub(crate) fn decode_checked(
-        &self,
-        token: &[u8],
-        csrf: Option<&[u8]>,
-        allow_expired: bool,
-    ) -> Result<TokenData<Claims>, JwtError> {
-        let config = &self.inner.config;
-        // One clock read for the claims and for `exp` below.
-        let now = self.now();
-        let data = match &self.inner.callbacks.decode_key {
-            None => jwt_core::decode_at(token, &self.inner.key, &self.inner.validation, now)?,
-            Some(load) => {
-                let validation = &self.inner.validation;
-                if token.len() > validation.max_token_len {
-                    return Err(jwt_core::Error::TokenTooLarge {
-                        len: token.len(),
-                        max: validation.max_token_len,
-                    }
-                    .into());
-                }
-                let unverified = jwt_core::decode_unverified(token)?;
-                let key = load(&unverified.header, &unverified.claims);
-                jwt_core::decode_at(token, &key, validation, now)?
-            }
-        };
-        if !data.claims.contains(&config.identity_claim) {
-            return Err(jwt_core::Error::MissingClaim(config.identity_claim.clone()).into());
-        }
-        if let Some(sent) = csrf {
-            // Typed accessors: they read a decoded token without building its claims map.
-            if !data.claims.contains("csrf") {
-                return Err(jwt_core::Error::MissingClaim("csrf".into()).into());
-            }
-            match data.claims.csrf() {
-                Some(expected) if crate::csrf::matches(expected, sent) => {}
-                _ => return Err(JwtError::CsrfMismatch),
-            }
-        }
-        let data = with_flask_defaults(data);
-        if !allow_expired {
-            if let Some(exp) = data.claims.exp() {
-                let leeway = i64::try_from(config.decode_leeway).unwrap_or(i64::MAX);
-                if exp.secs() <= now.secs().saturating_sub(leeway) {
-                    return Err(JwtError::Expired(Box::new(data)));
-                }
-            }
-        }
-        Ok(data)
-    }
-
     /// The algorithm new tokens are signed with.
     pub fn algorithm(&self) -> Algorithm {
         self.inner.config.algorithm
-    }
-}
-
-/// flask-jwt-extended's decoded-token defaults: `type`, `fresh` and `jti` are always present.
-fn with_flask_defaults(data: TokenData<Claims>) -> TokenData<Claims> {
-    let claims = &data.claims;
-    if claims.contains("type") && claims.contains("fresh") && claims.contains("jti") {
-        return data;
-    }
-    let mut members = data.claims.into_members();
-    members
-        .entry("type")
-        .or_insert_with(|| Value::String("access".into()));
-    members.entry("fresh").or_insert(Value::Bool(false));
-    members.entry("jti").or_insert(Value::Null);
-    TokenData {
-        header: data.header,
-        claims: Claims::from_members(members),
     }
 }
