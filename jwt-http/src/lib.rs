@@ -25,6 +25,7 @@
 mod body;
 mod config;
 mod context;
+mod cookie;
 mod csrf;
 mod error;
 mod expiry;
@@ -56,6 +57,7 @@ pub use context::{
     current, enter, get_current_user, get_jwt, get_jwt_header, get_jwt_identity,
     get_jwt_request_location, propagate, scope, ContextGuard, Jwt, JwtContext, Scoped,
 };
+pub use cookie::CookieOptions;
 pub use error::{ConfigError, JwtError};
 pub use expiry::{Expiry, Freshness};
 pub use extract::is_json;
@@ -68,8 +70,8 @@ pub use guarded::Guarded;
 pub use identity::{Identity, IdentityError};
 pub use location::{TokenLocation, UnknownLocation};
 pub use manager::{
-    json_response, BoxFuture, CookieOptions, ErrorResponse, JwtManager, JwtManagerBuilder,
-    JwtRejection, PendingVerification, Refusal, TokenBuilder, TokenType, User, VerifyOptions,
+    json_response, BoxFuture, ErrorResponse, JwtManager, JwtManagerBuilder, JwtRejection,
+    PendingVerification, Refusal, TokenBuilder, TokenType, User, VerifyOptions,
 };
 pub use request::{RequestHead, TokenRequest};
 pub use secret::Secret;

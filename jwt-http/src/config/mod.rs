@@ -8,6 +8,9 @@ use jwt_core::{Algorithm, Clock, SystemClock, DEFAULT_MAX_TOKEN_LEN};
 use crate::{Expiry, Secret, TokenLocation};
 
 mod env;
+mod hardened;
+
+pub(crate) use hardened::HOST_PREFIX;
 
 /// The `SameSite` attribute of the cookies this crate writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

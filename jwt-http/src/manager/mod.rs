@@ -17,7 +17,6 @@ mod response;
 mod verify;
 
 pub use builder::JwtManagerBuilder;
-pub use cookies::CookieOptions;
 pub use create::{TokenBuilder, TokenType};
 pub use loaders::{json_response, BoxFuture, ErrorResponse, User};
 pub(crate) use loaders::{Callbacks, Hook, IdentityLoader};
@@ -113,7 +112,7 @@ impl JwtManager {
             &config.refresh_csrf_cookie_name,
         ]
         .into_iter()
-        .any(|name| name.starts_with("__Host-"));
+        .any(|name| name.starts_with(crate::config::HOST_PREFIX));
         if host_prefixed && (!config.cookie_secure || config.cookie_domain.is_some()) {
             return Err(ConfigError::InvalidValue {
                 option: "JWT_COOKIE_DOMAIN".into(),

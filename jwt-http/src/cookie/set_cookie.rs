@@ -1,0 +1,221 @@
+//! The `Set-Cookie` header value, byte for byte as Werkzeug's `dump_cookie` writes it (what
+//! flask-jwt-extended's responses carry): the value quoted and escaped as Python's
+//! `http.cookies` does, the path percent-quoted, the attributes in the order `Domain`,
+//! `Expires`, `Max-Age`, `Secure`, `HttpOnly`, `Path`, `SameSite`.
+
+use http::header::HeaderValue;
+
+use crate::{JwtError, SameSite};
+
+/// The `Expires` of a cookie being deleted.
+const EPOCH_DATE: &str = "Thu, 01 Jan 1970 00:00:00 GMT";
+
+/// How long a written cookie lives.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Lifetime {
+    /// No `Expires`, no `Max-Age`.
+    Session,
+    /// `Expires=<expires>; Max-Age=<max_age>`.
+    MaxAge { max_age: u64, expires: i64 },
+    /// `Expires=Thu, 01 Jan 1970 00:00:00 GMT`: deletes the cookie.
+    Deleted,
+}
+
+/// The attributes shared by both cookies of one call.
+pub(crate) struct Attributes<'a> {
+    pub(crate) domain: Option<&'a str>,
+    pub(crate) lifetime: Lifetime,
+    pub(crate) secure: bool,
+    pub(crate) samesite: Option<SameSite>,
+}
+
+/// One `Set-Cookie` value, as Werkzeug's `dump_cookie` writes it.
+pub(crate) fn write(
+    name: &str,
+    value: &str,
+    path: &str,
+    http_only: bool,
+    attributes: &Attributes<'_>,
+) -> Result<HeaderValue, JwtError> {
+    let mut out = String::with_capacity(name.len() + value.len() + 96);
+    out.push_str(name);
+    out.push('=');
+    push_cookie_value(&mut out, value);
+    if let Some(domain) = attributes
+        .domain
+        .map(cookie_domain)
+        .filter(|d| !d.is_empty())
+    {
+        if !domain.is_ascii() {
+            return Err(unwritable(
+                name,
+                "the cookie domain must be ASCII (write an internationalized domain in its punycode form)",
+            ));
+        }
+        out.push_str("; Domain=");
+        out.push_str(domain);
+    }
+    match attributes.lifetime {
+        Lifetime::Session => {}
+        Lifetime::MaxAge { max_age, expires } => {
+            out.push_str("; Expires=");
+            out.push_str(&http_date(expires));
+            out.push_str("; Max-Age=");
+            out.push_str(&max_age.to_string());
+        }
+        Lifetime::Deleted => {
+            out.push_str("; Expires=");
+            out.push_str(EPOCH_DATE);
+        }
+    }
+    if attributes.secure {
+        out.push_str("; Secure");
+    }
+    if http_only {
+        out.push_str("; HttpOnly");
+    }
+    out.push_str("; Path=");
+    push_quoted_path(&mut out, path);
+    if let Some(samesite) = attributes.samesite {
+        out.push_str("; SameSite=");
+        out.push_str(match samesite {
+            SameSite::Strict => "Strict",
+            SameSite::Lax => "Lax",
+            SameSite::None => "None",
+        });
+    }
+    HeaderValue::from_str(&out).map_err(|_| {
+        unwritable(
+            name,
+            "the cookie name or domain contains a character not allowed in a header",
+        )
+    })
+}
+
+/// A cookie that cannot be written: a server misconfiguration (status 500).
+fn unwritable(name: &str, why: &str) -> JwtError {
+    JwtError::Create(jwt_core::Error::Serialize(format!(
+        "cannot write cookie {name:?}: {why}"
+    )))
+}
+
+/// Werkzeug's domain normalization: the port dropped, leading dots stripped.
+fn cookie_domain(domain: &str) -> &str {
+    let host = domain.split(':').next().unwrap_or(domain);
+    host.trim_start_matches('.')
+}
+
+/// Whether Werkzeug writes `byte` of a cookie value unquoted (`[\w!#$%&'()*+\-./:<=>?@\[\]^`{|}~]`).
+fn cookie_safe(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || b"_!#$%&'()*+-./:<=>?@[]^`{|}~".contains(&byte)
+}
+
+/// A cookie value as Werkzeug writes it: as is when every byte is safe, else in double quotes
+/// with `"` and `\` backslash-escaped and control characters, `,`, `;` and non-ASCII bytes as
+/// three-digit octal escapes (as Python's `http.cookies`).
+fn push_cookie_value(out: &mut String, value: &str) {
+    if value.bytes().all(cookie_safe) {
+        out.push_str(value);
+        return;
+    }
+    out.push('"');
+    for byte in value.bytes() {
+        match byte {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            0x00..=0x1f | b',' | b';' | 0x7f..=0xff => {
+                out.push_str(&format!("\\{byte:03o}"));
+            }
+            _ => out.push(char::from(byte)),
+        }
+    }
+    out.push('"');
+}
+
+/// A path as Werkzeug writes it: Python's `quote(path, safe="%!$&'()*+,/:=@")`.
+fn push_quoted_path(out: &mut String, path: &str) {
+    for byte in path.bytes() {
+        if byte.is_ascii_alphanumeric() || b"_.-~%!$&'()*+,/:=@".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+}
+
+/// `secs` since the epoch as an IMF-fixdate (RFC 9110 §5.6.7), as Werkzeug's `http_date`:
+/// `Thu, 01 Jan 1970 00:00:00 GMT`.
+pub(crate) fn http_date(secs: i64) -> String {
+    const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let days = secs.div_euclid(86_400);
+    let time = secs.rem_euclid(86_400);
+    let (year, month, day) = civil_from_days(days);
+    // 1970-01-01 was a Thursday.
+    let weekday = WEEKDAYS[usize::try_from(days.rem_euclid(7)).unwrap_or(0)];
+    let month = MONTHS[usize::try_from(month - 1).unwrap_or(0)];
+    format!(
+        "{weekday}, {day:02} {month} {year:04} {:02}:{:02}:{:02} GMT",
+        time / 3600,
+        time % 3600 / 60,
+        time % 60
+    )
+}
+
+/// Howard Hinnant's `civil_from_days`: the proleptic Gregorian (year, month 1–12, day 1–31)
+/// of `days` since 1970-01-01.
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097); // [0, 146096]
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365; // [0, 399]
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100); // [0, 365]
+    let mp = (5 * doy + 2) / 153; // [0, 11], March first
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn http_dates() {
+        assert_eq!(http_date(0), "Thu, 01 Jan 1970 00:00:00 GMT");
+        assert_eq!(http_date(1_700_000_000), "Tue, 14 Nov 2023 22:13:20 GMT");
+        assert_eq!(http_date(1_731_540_000), "Wed, 13 Nov 2024 23:20:00 GMT");
+        // Leap days, including the 400-year rule.
+        assert_eq!(http_date(1_709_210_096), "Thu, 29 Feb 2024 12:34:56 GMT");
+        assert_eq!(http_date(951_782_400), "Tue, 29 Feb 2000 00:00:00 GMT");
+        assert_eq!(http_date(951_868_800), "Wed, 01 Mar 2000 00:00:00 GMT");
+        assert_eq!(http_date(1_709_251_199), "Thu, 29 Feb 2024 23:59:59 GMT");
+        assert_eq!(http_date(1_709_251_200), "Fri, 01 Mar 2024 00:00:00 GMT");
+        // 1900 was not a leap year.
+        assert_eq!(http_date(-2_203_891_200), "Thu, 01 Mar 1900 00:00:00 GMT");
+        assert_eq!(http_date(-1), "Wed, 31 Dec 1969 23:59:59 GMT");
+        assert_eq!(http_date(253_402_300_799), "Fri, 31 Dec 9999 23:59:59 GMT");
+        assert_eq!(http_date(1_735_689_600), "Wed, 01 Jan 2025 00:00:00 GMT");
+        // Never panics at the extremes.
+        let _ = http_date(i64::MAX);
+        let _ = http_date(i64::MIN);
+    }
+
+    #[test]
+    fn werkzeug_quoting() {
+        let mut out = String::new();
+        push_cookie_value(&mut out, "a b;c,\"d\\e\u{e9}\x01");
+        assert_eq!(out, "\"a b\\073c\\054\\\"d\\\\e\\303\\251\\001\"");
+        let mut out = String::new();
+        push_cookie_value(&mut out, "eyJ.a-b_c~!#$%&'()*+/:<=>?@[]^`{|}");
+        assert_eq!(out, "eyJ.a-b_c~!#$%&'()*+/:<=>?@[]^`{|}");
+        let mut out = String::new();
+        push_quoted_path(&mut out, "/a b/é;x%20,@");
+        assert_eq!(out, "/a%20b/%C3%A9%3Bx%20,@");
+        assert_eq!(cookie_domain(".ex.com"), "ex.com");
+        assert_eq!(cookie_domain("ex.com:8080"), "ex.com");
+    }
+}
