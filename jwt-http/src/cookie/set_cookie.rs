@@ -3,11 +3,13 @@
 //! `http.cookies` does, the path percent-quoted, the attributes in the order `Domain`,
 //! `Expires`, `Max-Age`, `Secure`, `HttpOnly`, `Path`, `SameSite`.
 
+use std::time::{Duration, UNIX_EPOCH};
+
 use http::header::HeaderValue;
 
 use crate::{JwtError, SameSite};
 
-/// The `Expires` of a cookie being deleted.
+/// The `Expires` of a cookie being deleted: `http_date(0)`.
 const EPOCH_DATE: &str = "Thu, 01 Jan 1970 00:00:00 GMT";
 
 /// How long a written cookie lives.
@@ -143,40 +145,18 @@ fn push_quoted_path(out: &mut String, path: &str) {
     }
 }
 
-/// `secs` since the epoch as an IMF-fixdate (RFC 9110 §5.6.7), as Werkzeug's `http_date`:
-/// `Thu, 01 Jan 1970 00:00:00 GMT`.
-pub(crate) fn http_date(secs: i64) -> String {
-    const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let days = secs.div_euclid(86_400);
-    let time = secs.rem_euclid(86_400);
-    let (year, month, day) = civil_from_days(days);
-    // 1970-01-01 was a Thursday.
-    let weekday = WEEKDAYS[usize::try_from(days.rem_euclid(7)).unwrap_or(0)];
-    let month = MONTHS[usize::try_from(month - 1).unwrap_or(0)];
-    format!(
-        "{weekday}, {day:02} {month} {year:04} {:02}:{:02}:{:02} GMT",
-        time / 3600,
-        time % 3600 / 60,
-        time % 60
-    )
-}
+/// The last second an IMF-fixdate can write (its year has four digits):
+/// `Fri, 31 Dec 9999 23:59:59 GMT`.
+const LAST_DATE: u64 = 253_402_300_799;
 
-/// Howard Hinnant's `civil_from_days`: the proleptic Gregorian (year, month 1–12, day 1–31)
-/// of `days` since 1970-01-01.
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097); // [0, 146096]
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365; // [0, 399]
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100); // [0, 365]
-    let mp = (5 * doy + 2) / 153; // [0, 11], March first
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
+/// `secs` since the epoch as an IMF-fixdate (RFC 9110 §5.6.7), as Werkzeug's `http_date`:
+/// `Thu, 01 Jan 1970 00:00:00 GMT`. Written by the `httpdate` crate, which writes 1970 to 9999:
+/// a time before 1970 is written as the epoch (a date in the past: the browser drops the
+/// cookie, as it would for the exact date), one after 9999 as the last second of 9999 (Werkzeug
+/// fails there; the cookie lives as long as a browser can tell).
+pub(crate) fn http_date(secs: i64) -> String {
+    let secs = u64::try_from(secs).unwrap_or(0).min(LAST_DATE);
+    httpdate::fmt_http_date(UNIX_EPOCH + Duration::from_secs(secs))
 }
 
 #[cfg(test)]
@@ -194,14 +174,16 @@ mod tests {
         assert_eq!(http_date(951_868_800), "Wed, 01 Mar 2000 00:00:00 GMT");
         assert_eq!(http_date(1_709_251_199), "Thu, 29 Feb 2024 23:59:59 GMT");
         assert_eq!(http_date(1_709_251_200), "Fri, 01 Mar 2024 00:00:00 GMT");
-        // 1900 was not a leap year.
-        assert_eq!(http_date(-2_203_891_200), "Thu, 01 Mar 1900 00:00:00 GMT");
-        assert_eq!(http_date(-1), "Wed, 31 Dec 1969 23:59:59 GMT");
+        // 2100 will not be a leap year.
+        assert_eq!(http_date(4_107_542_399), "Sun, 28 Feb 2100 23:59:59 GMT");
+        assert_eq!(http_date(4_107_542_400), "Mon, 01 Mar 2100 00:00:00 GMT");
         assert_eq!(http_date(253_402_300_799), "Fri, 31 Dec 9999 23:59:59 GMT");
         assert_eq!(http_date(1_735_689_600), "Wed, 01 Jan 2025 00:00:00 GMT");
-        // Never panics at the extremes.
-        let _ = http_date(i64::MAX);
-        let _ = http_date(i64::MIN);
+        // Outside the years an IMF-fixdate can write: the nearest date it can, never a panic.
+        assert_eq!(http_date(-1), "Thu, 01 Jan 1970 00:00:00 GMT");
+        assert_eq!(http_date(i64::MIN), "Thu, 01 Jan 1970 00:00:00 GMT");
+        assert_eq!(http_date(253_402_300_800), "Fri, 31 Dec 9999 23:59:59 GMT");
+        assert_eq!(http_date(i64::MAX), "Fri, 31 Dec 9999 23:59:59 GMT");
     }
 
     #[test]

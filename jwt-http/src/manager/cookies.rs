@@ -463,6 +463,26 @@ mod tests {
     }
 
     #[test]
+    fn a_lifetime_past_year_9999_expires_at_its_end() {
+        let m = manager(|c| c.cookie_csrf_protect = false);
+        let token = m.create_access_token("alice").unwrap();
+        let mut headers = HeaderMap::new();
+        m.set_access_cookies(
+            &mut headers,
+            &token,
+            &CookieOptions::new().max_age(Duration::MAX),
+        )
+        .unwrap();
+        assert_eq!(
+            set_cookies(&headers),
+            [format!(
+                "access_token_cookie={token}; Expires=Fri, 31 Dec 9999 23:59:59 GMT; Max-Age={}; HttpOnly; Path=/",
+                u64::MAX
+            )]
+        );
+    }
+
+    #[test]
     fn unset_matches_flask() {
         let m = manager(|_| {});
         let mut headers = HeaderMap::new();
