@@ -1,10 +1,12 @@
-//! Writing a claims set member by member, then signing it.
+//! Writing a claims set member by member, then signing it: what jwt-http's
+//! `create_access_token` uses, so that it builds no value to serialize first.
 
 use std::fmt;
+use std::ops::Range;
 
 use serde::Serialize;
+use zeroize::Zeroizing;
 
-use crate::claims::{name_bit, same_bytes};
 use crate::{encode::sign_json, py_json, Error, Header, Key};
 
 /// Writes a claims set one member at a time, in PyJWT's JSON (compact, non-ASCII escaped,
@@ -28,17 +30,14 @@ use crate::{encode::sign_json, py_json, Error, Header, Key};
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct ClaimsWriter {
+    /// `{` and the members so far.
     json: Vec<u8>,
-    /// Where each name written so far lies in `json` (between its quotes, escaped form): the
-    /// first [`INLINE_NAMES`] here, without an allocation, the rest in `more_names`.
-    names: [(u32, u32); INLINE_NAMES],
-    name_count: usize,
-    more_names: Vec<(u32, u32)>,
-    /// The second half of the last 32-byte draw, for the next [`uuid4`](Self::uuid4) (zeroed
-    /// when used and on drop).
-    spare: Option<[u8; 16]>,
-    /// The OR of the [`name_bit`]s of the names written: most new names skip the compare.
-    seen: u64,
+    /// Where each name written lies in `json` (escaped, between its quotes).
+    names: Vec<Range<usize>>,
+    /// Two uuids drawn at once (a token's `jti` and `csrf`); the second is written by the next
+    /// [`uuid4`](Self::uuid4) when `spare` is set. Zeroed on drop.
+    uuids: Zeroizing<[[u8; 36]; 2]>,
+    spare: bool,
     error: Option<Error>,
 }
 
@@ -55,84 +54,46 @@ impl ClaimsWriter {
         json.push(b'{');
         ClaimsWriter {
             json,
-            names: [(0, 0); INLINE_NAMES],
-            name_count: 0,
-            more_names: Vec::new(),
-            spare: None,
-            seen: 0,
+            names: Vec::with_capacity(16),
+            uuids: Zeroizing::new([[0; 36]; 2]),
+            spare: false,
             error: None,
         }
     }
 
     /// A string claim.
-    #[inline(always)]
     pub fn str(&mut self, name: &str, value: &str) -> &mut Self {
-        self.name(name);
-        py_json::write_str(&mut self.json, value);
-        self
+        self.value(name, value)
     }
 
     /// An integer claim (a NumericDate, for instance).
-    #[inline(always)]
     pub fn int(&mut self, name: &str, value: i64) -> &mut Self {
-        self.name(name);
-        self.int_value(value);
-        self
-    }
-
-    fn int_value(&mut self, value: i64) {
-        self.json
-            .extend_from_slice(itoa::Buffer::new().format(value).as_bytes());
+        self.value(name, &value)
     }
 
     /// A boolean claim.
-    #[inline(always)]
     pub fn bool(&mut self, name: &str, value: bool) -> &mut Self {
-        self.name(name);
-        self.json
-            .extend_from_slice(if value { b"true" } else { b"false" });
-        self
+        self.value(name, &value)
     }
 
     /// A new random UUID (version 4, lowercase, hyphenated) as a string claim: a `jti` or a
     /// `csrf` value, written straight from the generator behind [`uuid4`](crate::uuid4).
-    #[inline(always)]
     pub fn uuid4(&mut self, name: &str) -> &mut Self {
         self.name(name);
-        self.uuid4_value();
-        self
-    }
-
-    fn uuid4_value(&mut self) {
-        let mut text = [0u8; 36];
-        // One draw serves two uuids (`jti` and `csrf`).
-        let bytes = match self.spare.take() {
-            Some(bytes) => Ok(bytes),
-            None => {
-                let mut pair = [0u8; 32];
-                let drawn = crate::random::fill(&mut pair).map(|()| {
-                    let (first, second) = pair.split_at(16);
-                    let mut bytes = [0u8; 16];
-                    bytes.copy_from_slice(first);
-                    let mut spare = [0u8; 16];
-                    spare.copy_from_slice(second);
-                    self.spare = Some(spare);
-                    bytes
-                });
-                pair.fill(0);
-                drawn
+        let uuid = if self.spare {
+            self.spare = false;
+            &self.uuids[1]
+        } else {
+            match crate::uuid::uuid4_pair_into(&mut self.uuids) {
+                Ok(()) => self.spare = true,
+                Err(e) => self.fail(e),
             }
+            &self.uuids[0]
         };
-        match bytes {
-            Ok(mut bytes) => {
-                crate::uuid::format_uuid4_into(bytes, &mut text);
-                bytes.fill(0);
-            }
-            Err(e) => self.fail(e),
-        }
         self.json.push(b'"');
-        self.json.extend_from_slice(&text);
+        self.json.extend_from_slice(uuid);
         self.json.push(b'"');
+        self
     }
 
     /// A claim of any serializable value; written as PyJWT would write it.
@@ -146,16 +107,13 @@ impl ClaimsWriter {
 
     /// Whether a claim of this name has been written.
     pub fn contains(&self, name: &str) -> bool {
-        let escaped;
-        let written: &[u8] = if py_json::is_plain(name.as_bytes()) {
-            name.as_bytes()
-        } else {
-            let mut quoted = Vec::with_capacity(name.len() + 8);
-            py_json::write_str(&mut quoted, name);
-            escaped = quoted;
-            &escaped[1..escaped.len() - 1]
-        };
-        self.seen & name_bit(written) != 0 && self.has_name(written)
+        let mut quoted = Vec::with_capacity(name.len() + 2);
+        // A string is always written.
+        let _ = py_json::write(&mut quoted, name);
+        let written = quoted.get(1..quoted.len().saturating_sub(1));
+        self.names
+            .iter()
+            .any(|range| self.json.get(range.clone()) == written)
     }
 
     /// The claims set as JSON text.
@@ -175,61 +133,26 @@ impl ClaimsWriter {
         sign_json(header, &self.json, key)
     }
 
-    /// Writes `"name":` (after a comma unless first) and records the name, or the error of a
-    /// repeated one. Inlined, so that a literal name (every name `create_access_token` writes)
-    /// is copied, checked for escapes and hashed at compile time.
-    #[inline(always)]
+    /// Writes `"name":` (after a comma unless first), or records the error of a name written
+    /// before.
     fn name(&mut self, name: &str) {
         if self.json.len() > 1 {
             self.json.push(b',');
         }
         let start = self.json.len() + 1;
-        let bit = match py_json::is_plain(name.as_bytes()) {
-            true => {
-                self.json.push(b'"');
-                self.json.extend_from_slice(name.as_bytes());
-                self.json.push(b'"');
-                name_bit(name.as_bytes())
-            }
-            false => {
-                py_json::write_str(&mut self.json, name);
-                name_bit(&self.json[start..self.json.len() - 1])
-            }
-        };
-        self.record(name, start, bit);
-        self.json.push(b':');
-    }
-
-    /// Records the name just written from `start` (its [`name_bit`] is `bit`), or fails on a
-    /// repeated one.
-    #[inline]
-    fn record(&mut self, name: &str, start: usize, bit: u64) {
-        let end = self.json.len() - 1;
-        let repeated = self.seen & bit != 0 && self.has_name(&self.json[start..end]);
-        self.seen |= bit;
-        match (u32::try_from(start), u32::try_from(end)) {
-            (Ok(s), Ok(e)) if !repeated => match self.names.get_mut(self.name_count) {
-                Some(slot) => {
-                    *slot = (s, e);
-                    self.name_count += 1;
-                }
-                None => self.more_names.push((s, e)),
-            },
-            _ if repeated => self.fail(Error::Serialize(format!("claim {name:?} written twice"))),
-            _ => self.fail(Error::Serialize("claims set too large".into())),
-        }
-    }
-
-    /// Whether a name written so far is `written` (escaped form, without quotes).
-    fn has_name(&self, written: &[u8]) -> bool {
-        self.names[..self.name_count]
+        // A string is always written.
+        let _ = py_json::write(&mut self.json, name);
+        let written = start..self.json.len() - 1;
+        let new = &self.json[written.clone()];
+        if self
+            .names
             .iter()
-            .chain(&self.more_names)
-            .any(|&(start, end)| {
-                self.json
-                    .get(start as usize..end as usize)
-                    .is_some_and(|name| same_bytes(name, written))
-            })
+            .any(|name| &self.json[name.clone()] == new)
+        {
+            self.fail(Error::Serialize(format!("claim {name:?} written twice")));
+        }
+        self.names.push(written);
+        self.json.push(b':');
     }
 
     fn fail(&mut self, error: Error) {
@@ -237,22 +160,20 @@ impl ClaimsWriter {
     }
 }
 
-/// A clone never shares the spare random bytes: two writers must not write the same uuid.
+/// A clone never shares the spare uuid: two writers must not write the same one.
 impl Clone for ClaimsWriter {
     fn clone(&self) -> Self {
         ClaimsWriter {
             json: self.json.clone(),
-            names: self.names,
-            name_count: self.name_count,
-            more_names: self.more_names.clone(),
-            spare: None,
-            seen: self.seen,
+            names: self.names.clone(),
+            uuids: Zeroizing::new([[0; 36]; 2]),
+            spare: false,
             error: self.error.clone(),
         }
     }
 }
 
-/// Shows the JSON written so far, never the spare random bytes.
+/// Shows the JSON written so far, never the spare uuid.
 impl fmt::Debug for ClaimsWriter {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClaimsWriter")
@@ -265,14 +186,8 @@ impl fmt::Debug for ClaimsWriter {
 impl Drop for ClaimsWriter {
     fn drop(&mut self) {
         crate::scratch::give_back(std::mem::take(&mut self.json));
-        if let Some(spare) = &mut self.spare {
-            spare.fill(0);
-        }
     }
 }
-
-/// Names tracked without an allocation: more than any flask-jwt-extended token has.
-const INLINE_NAMES: usize = 16;
 
 #[cfg(test)]
 mod tests {
@@ -356,7 +271,7 @@ mod tests {
     fn clones_do_not_share_the_spare_draw() {
         let mut w = ClaimsWriter::new();
         w.uuid4("jti");
-        assert!(w.spare.is_some());
+        assert!(w.spare);
         assert!(!format!("{w:?}").contains("spare"));
         let mut twin = w.clone();
         w.uuid4("csrf");
@@ -404,10 +319,10 @@ mod tests {
         let mut w = ClaimsWriter::new();
         w.str("é", "a").str("é", "b");
         assert!(w.sign(&Header::new(Algorithm::HS256), &key()).is_err());
-        // Past the inline names too, repeating an early one and a late one.
+        // Among many names, repeating an early one and a late one.
         for repeat in ["k3", "k20"] {
             let mut w = ClaimsWriter::new();
-            for i in 0..INLINE_NAMES + 8 {
+            for i in 0..24 {
                 w.int(&format!("k{i}"), i as i64);
             }
             assert!(w.contains("k20") && w.contains("k0") && !w.contains("k99"));
