@@ -7,4 +7,3 @@ mod options;
 pub(crate) mod set_cookie;
 
 pub use options::CookieOptions;
-pub use set_cookie::CookieError;
