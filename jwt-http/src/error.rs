@@ -5,7 +5,7 @@ use std::fmt;
 use http::StatusCode;
 use jwt_core::{Claims, Header, KeyError, TokenData};
 
-use crate::TokenLocation;
+use crate::{CookieError, TokenLocation};
 
 /// Why a request's token was refused, or a token could not be made.
 ///
@@ -103,6 +103,9 @@ pub enum JwtError {
         /// The JSON type the `sub` claim would have had: `"a number"`, `"an object"`, ...
         found: &'static str,
     },
+    /// A `Set-Cookie` header could not be written: a cookie name or domain that a header cannot
+    /// carry (a server misconfiguration, status 500).
+    Cookie(CookieError),
     /// A synchronous handler met an async loader it cannot await (a server misconfiguration:
     /// make the handler async, or register a sync loader).
     AsyncLoaderInSyncHandler,
@@ -140,6 +143,7 @@ impl JwtError {
             NoManager
             | Create(_)
             | SubjectNotString { .. }
+            | Cookie(_)
             | AsyncLoaderInSyncHandler
             | UnreadableLocation(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -238,6 +242,7 @@ impl fmt::Display for JwtError {
                  string\". Pass a string identity, register a user_identity_loader that returns \
                  one (such as the user's id as text), or turn verify_sub off"
             ),
+            Cookie(e) => e.fmt(f),
             Expired(_) => f.write_str("Token has expired"),
             WrongTokenType {
                 refresh_required: true,
@@ -278,8 +283,15 @@ impl std::error::Error for JwtError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             JwtError::InvalidToken(e) | JwtError::Create(e) => Some(e),
+            JwtError::Cookie(e) => Some(e),
             _ => None,
         }
+    }
+}
+
+impl From<CookieError> for JwtError {
+    fn from(e: CookieError) -> Self {
+        JwtError::Cookie(e)
     }
 }
 

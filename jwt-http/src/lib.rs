@@ -57,7 +57,7 @@ pub use context::{
     current, enter, get_current_user, get_jwt, get_jwt_header, get_jwt_identity,
     get_jwt_request_location, propagate, scope, ContextGuard, Jwt, JwtContext, Scoped,
 };
-pub use cookie::CookieOptions;
+pub use cookie::{CookieError, CookieOptions};
 pub use error::{ConfigError, JwtError};
 pub use expiry::{Expiry, Freshness};
 pub use extract::is_json;

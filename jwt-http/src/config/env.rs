@@ -7,52 +7,76 @@ use serde_json::Value;
 
 use crate::{AudienceClaim, ConfigError, Expiry, JwtConfig, SameSite, Secret, TokenLocation};
 
-/// Every variable [`JwtConfig::apply_vars`] reads; all other names are ignored.
-const OPTIONS: [&str; 43] = [
-    "JWT_SECRET_KEY",
-    "JWT_PRIVATE_KEY",
-    "JWT_PUBLIC_KEY",
-    "JWT_ALGORITHM",
-    "JWT_DECODE_ALGORITHMS",
-    "JWT_ACCESS_TOKEN_EXPIRES",
-    "JWT_REFRESH_TOKEN_EXPIRES",
-    "JWT_DECODE_AUDIENCE",
-    "JWT_ENCODE_AUDIENCE",
-    "JWT_DECODE_ISSUER",
-    "JWT_ENCODE_ISSUER",
-    "JWT_DECODE_LEEWAY",
-    "JWT_ENCODE_NBF",
-    "JWT_IDENTITY_CLAIM",
-    "JWT_VERIFY_SUB",
-    "JWT_ERROR_MESSAGE_KEY",
-    "JWT_TOKEN_LOCATION",
-    "JWT_HEADER_NAME",
-    "JWT_HEADER_TYPE",
-    "JWT_QUERY_STRING_NAME",
-    "JWT_QUERY_STRING_VALUE_PREFIX",
-    "JWT_JSON_KEY",
-    "JWT_REFRESH_JSON_KEY",
-    "JWT_ACCESS_COOKIE_NAME",
-    "JWT_REFRESH_COOKIE_NAME",
-    "JWT_ACCESS_COOKIE_PATH",
-    "JWT_REFRESH_COOKIE_PATH",
-    "JWT_COOKIE_DOMAIN",
-    "JWT_COOKIE_SECURE",
-    "JWT_COOKIE_SAMESITE",
-    "JWT_SESSION_COOKIE",
-    "JWT_COOKIE_CSRF_PROTECT",
-    "JWT_CSRF_METHODS",
-    "JWT_CSRF_IN_COOKIES",
-    "JWT_CSRF_CHECK_FORM",
-    "JWT_ACCESS_CSRF_COOKIE_NAME",
-    "JWT_REFRESH_CSRF_COOKIE_NAME",
-    "JWT_ACCESS_CSRF_COOKIE_PATH",
-    "JWT_REFRESH_CSRF_COOKIE_PATH",
-    "JWT_ACCESS_CSRF_HEADER_NAME",
-    "JWT_REFRESH_CSRF_HEADER_NAME",
-    "JWT_ACCESS_CSRF_FIELD_NAME",
-    "JWT_REFRESH_CSRF_FIELD_NAME",
-];
+/// How one option's value is read into the settings.
+type Apply = fn(&mut JwtConfig, &Var<'_>) -> Result<(), ConfigError>;
+
+/// Writes [`OPTIONS`]: `"NAME" => read into field` sets `config.field` to what `Var::read` makes
+/// of the value; `"NAME" => check` only checks the value with `Var::check`.
+macro_rules! options {
+    ($($name:literal => $read:ident $(into $field:ident)?,)*) => {
+        /// Every variable [`JwtConfig::from_env`] and [`JwtConfig::apply_vars`] read, each with
+        /// the setting it goes to; all other names are ignored. The one list of option names.
+        const OPTIONS: &[(&str, Apply)] = &[$(
+            ($name, |_config: &mut JwtConfig, var: &Var<'_>| {
+                $(_config.$field =)? var.$read()?;
+                Ok(())
+            }),
+        )*];
+    };
+}
+
+options! {
+    "JWT_SECRET_KEY" => secret into secret_key,
+    "JWT_PRIVATE_KEY" => no_asymmetric_key,
+    "JWT_PUBLIC_KEY" => no_asymmetric_key,
+    "JWT_ALGORITHM" => algorithm into algorithm,
+    "JWT_DECODE_ALGORITHMS" => algorithms into decode_algorithms,
+    "JWT_ACCESS_TOKEN_EXPIRES" => expiry into access_token_expires,
+    "JWT_REFRESH_TOKEN_EXPIRES" => expiry into refresh_token_expires,
+    "JWT_DECODE_AUDIENCE" => string_or_list into decode_audience,
+    "JWT_ENCODE_AUDIENCE" => encode_audience into encode_audience,
+    "JWT_DECODE_ISSUER" => string_or_list into decode_issuer,
+    "JWT_ENCODE_ISSUER" => optional_string into encode_issuer,
+    "JWT_DECODE_LEEWAY" => seconds into decode_leeway,
+    "JWT_ENCODE_NBF" => boolean into encode_nbf,
+    "JWT_IDENTITY_CLAIM" => string into identity_claim,
+    "JWT_VERIFY_SUB" => boolean into verify_sub,
+    "JWT_ERROR_MESSAGE_KEY" => string into error_msg_key,
+    "JWT_TOKEN_LOCATION" => locations into token_location,
+    "JWT_HEADER_NAME" => string into header_name,
+    "JWT_HEADER_TYPE" => string into header_type,
+    "JWT_QUERY_STRING_NAME" => string into query_string_name,
+    "JWT_QUERY_STRING_VALUE_PREFIX" => string into query_string_value_prefix,
+    "JWT_JSON_KEY" => string into json_key,
+    "JWT_REFRESH_JSON_KEY" => string into refresh_json_key,
+    "JWT_ACCESS_COOKIE_NAME" => string into access_cookie_name,
+    "JWT_REFRESH_COOKIE_NAME" => string into refresh_cookie_name,
+    "JWT_ACCESS_COOKIE_PATH" => string into access_cookie_path,
+    "JWT_REFRESH_COOKIE_PATH" => string into refresh_cookie_path,
+    "JWT_COOKIE_DOMAIN" => optional_string into cookie_domain,
+    "JWT_COOKIE_SECURE" => boolean into cookie_secure,
+    "JWT_COOKIE_SAMESITE" => samesite into cookie_samesite,
+    "JWT_SESSION_COOKIE" => boolean into session_cookie,
+    "JWT_COOKIE_CSRF_PROTECT" => boolean into cookie_csrf_protect,
+    "JWT_CSRF_METHODS" => methods into csrf_methods,
+    "JWT_CSRF_IN_COOKIES" => boolean into csrf_in_cookies,
+    "JWT_CSRF_CHECK_FORM" => boolean into csrf_check_form,
+    "JWT_ACCESS_CSRF_COOKIE_NAME" => string into access_csrf_cookie_name,
+    "JWT_REFRESH_CSRF_COOKIE_NAME" => string into refresh_csrf_cookie_name,
+    "JWT_ACCESS_CSRF_COOKIE_PATH" => string into access_csrf_cookie_path,
+    "JWT_REFRESH_CSRF_COOKIE_PATH" => string into refresh_csrf_cookie_path,
+    "JWT_ACCESS_CSRF_HEADER_NAME" => string into access_csrf_header_name,
+    "JWT_REFRESH_CSRF_HEADER_NAME" => string into refresh_csrf_header_name,
+    "JWT_ACCESS_CSRF_FIELD_NAME" => string into access_csrf_field_name,
+    "JWT_REFRESH_CSRF_FIELD_NAME" => string into refresh_csrf_field_name,
+}
+
+/// How the option named `name` is read; `None` for any other name.
+fn option(name: &str) -> Option<Apply> {
+    OPTIONS
+        .iter()
+        .find_map(|&(option, apply)| (option == name).then_some(apply))
+}
 
 impl JwtConfig {
     /// [`JwtConfig::default`] with the process's `JWT_*` environment variables applied: see
@@ -73,7 +97,7 @@ impl JwtConfig {
     pub fn from_env() -> Result<JwtConfig, ConfigError> {
         let mut vars = Vec::new();
         for (name, value) in std::env::vars_os() {
-            let Some(name) = name.to_str().filter(|n| OPTIONS.contains(n)) else {
+            let Some(name) = name.to_str().filter(|n| option(n).is_some()) else {
                 continue;
             };
             let value = value.into_string().map_err(|_| ConfigError::InvalidValue {
@@ -169,82 +193,22 @@ impl JwtConfig {
         &mut self,
         vars: I,
     ) -> Result<(), ConfigError> {
-        let mut vars: Vec<(String, String)> = vars
+        let mut vars: Vec<(String, String, Apply)> = vars
             .into_iter()
-            .filter(|(name, _)| OPTIONS.contains(&name.as_str()))
+            .filter_map(|(name, raw)| option(&name).map(|apply| (name, raw, apply)))
             .collect();
         // As `from_prefixed_env`, in name order; the sort is stable, so the last duplicate wins.
         vars.sort_by(|a, b| a.0.cmp(&b.0));
         let mut next = self.clone();
-        for (name, raw) in &vars {
-            next.apply_var(name, raw)?;
+        for (name, raw, apply) in &vars {
+            let var = Var {
+                name,
+                value: serde_json::from_str(raw).unwrap_or_else(|_| Value::String(raw.clone())),
+            };
+            apply(&mut next, &var)?;
         }
         *self = next;
         Ok(())
-    }
-
-    fn apply_var(&mut self, name: &str, raw: &str) -> Result<(), ConfigError> {
-        let var = Var {
-            name,
-            value: serde_json::from_str(raw).unwrap_or_else(|_| Value::String(raw.to_owned())),
-        };
-        match name {
-            "JWT_SECRET_KEY" => self.secret_key = var.secret()?,
-            "JWT_PRIVATE_KEY" | "JWT_PUBLIC_KEY" => var.no_asymmetric_key()?,
-            "JWT_ALGORITHM" => self.algorithm = var.algorithm()?,
-            "JWT_DECODE_ALGORITHMS" => self.decode_algorithms = var.algorithms()?,
-            "JWT_ACCESS_TOKEN_EXPIRES" => self.access_token_expires = var.expiry()?,
-            "JWT_REFRESH_TOKEN_EXPIRES" => self.refresh_token_expires = var.expiry()?,
-            "JWT_DECODE_AUDIENCE" => self.decode_audience = var.string_or_list()?,
-            "JWT_ENCODE_AUDIENCE" => self.encode_audience = var.encode_audience()?,
-            "JWT_DECODE_ISSUER" => self.decode_issuer = var.string_or_list()?,
-            "JWT_ENCODE_ISSUER" => self.encode_issuer = var.optional_string()?,
-            "JWT_DECODE_LEEWAY" => self.decode_leeway = var.seconds()?,
-            "JWT_ENCODE_NBF" => self.encode_nbf = var.boolean()?,
-            "JWT_VERIFY_SUB" => self.verify_sub = var.boolean()?,
-            "JWT_COOKIE_SECURE" => self.cookie_secure = var.boolean()?,
-            "JWT_SESSION_COOKIE" => self.session_cookie = var.boolean()?,
-            "JWT_COOKIE_CSRF_PROTECT" => self.cookie_csrf_protect = var.boolean()?,
-            "JWT_CSRF_IN_COOKIES" => self.csrf_in_cookies = var.boolean()?,
-            "JWT_CSRF_CHECK_FORM" => self.csrf_check_form = var.boolean()?,
-            "JWT_TOKEN_LOCATION" => self.token_location = var.locations()?,
-            "JWT_COOKIE_SAMESITE" => self.cookie_samesite = var.samesite()?,
-            "JWT_COOKIE_DOMAIN" => self.cookie_domain = var.optional_string()?,
-            "JWT_CSRF_METHODS" => self.csrf_methods = var.methods()?,
-            _ => {
-                if let Some(field) = self.string_field(name) {
-                    *field = var.string()?;
-                }
-            }
-        }
-        Ok(())
-    }
-
-    /// The plain string setting of option `name`.
-    fn string_field(&mut self, name: &str) -> Option<&mut String> {
-        Some(match name {
-            "JWT_IDENTITY_CLAIM" => &mut self.identity_claim,
-            "JWT_ERROR_MESSAGE_KEY" => &mut self.error_msg_key,
-            "JWT_HEADER_NAME" => &mut self.header_name,
-            "JWT_HEADER_TYPE" => &mut self.header_type,
-            "JWT_QUERY_STRING_NAME" => &mut self.query_string_name,
-            "JWT_QUERY_STRING_VALUE_PREFIX" => &mut self.query_string_value_prefix,
-            "JWT_JSON_KEY" => &mut self.json_key,
-            "JWT_REFRESH_JSON_KEY" => &mut self.refresh_json_key,
-            "JWT_ACCESS_COOKIE_NAME" => &mut self.access_cookie_name,
-            "JWT_REFRESH_COOKIE_NAME" => &mut self.refresh_cookie_name,
-            "JWT_ACCESS_COOKIE_PATH" => &mut self.access_cookie_path,
-            "JWT_REFRESH_COOKIE_PATH" => &mut self.refresh_cookie_path,
-            "JWT_ACCESS_CSRF_COOKIE_NAME" => &mut self.access_csrf_cookie_name,
-            "JWT_REFRESH_CSRF_COOKIE_NAME" => &mut self.refresh_csrf_cookie_name,
-            "JWT_ACCESS_CSRF_COOKIE_PATH" => &mut self.access_csrf_cookie_path,
-            "JWT_REFRESH_CSRF_COOKIE_PATH" => &mut self.refresh_csrf_cookie_path,
-            "JWT_ACCESS_CSRF_HEADER_NAME" => &mut self.access_csrf_header_name,
-            "JWT_REFRESH_CSRF_HEADER_NAME" => &mut self.refresh_csrf_header_name,
-            "JWT_ACCESS_CSRF_FIELD_NAME" => &mut self.access_csrf_field_name,
-            "JWT_REFRESH_CSRF_FIELD_NAME" => &mut self.refresh_csrf_field_name,
-            _ => return None,
-        })
     }
 }
 
@@ -549,7 +513,7 @@ mod tests {
     #[test]
     fn from_env_reads_the_process_environment() {
         let has_jwt_vars =
-            std::env::vars_os().any(|(k, _)| k.to_str().is_some_and(|k| OPTIONS.contains(&k)));
+            std::env::vars_os().any(|(k, _)| k.to_str().is_some_and(|k| option(k).is_some()));
         if !has_jwt_vars {
             let config = JwtConfig::from_env().unwrap();
             assert_eq!(config.secret_key, None);
@@ -1044,9 +1008,19 @@ mod tests {
     }
 
     #[test]
+    fn the_table_names_each_option_once() {
+        let mut names: Vec<&str> = OPTIONS.iter().map(|&(name, _)| name).collect();
+        assert_eq!(names.len(), 43);
+        assert!(names.iter().all(|name| name.starts_with("JWT_")));
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), OPTIONS.len());
+    }
+
+    #[test]
     fn every_option_is_read() {
         // Each name in OPTIONS changes something or is checked, so none is silently dropped.
-        for name in OPTIONS {
+        for &(name, _) in OPTIONS {
             let result = one(name, "{\"an\":\"object\"}");
             let (option, _) = invalid(result);
             assert_eq!(option, name);

@@ -36,7 +36,8 @@ impl JwtConfig {
     /// Front ends that read the CSRF cookie must use the new name (`__Host-csrf_access_token`).
     /// `Secure` cookies are not stored from plain-HTTP responses except on `localhost` in most
     /// browsers; keep flask-jwt-extended's defaults for plain-HTTP development. Do not pass a
-    /// [`CookieOptions::domain`] with this preset: the browser would drop the cookie.
+    /// [`CookieOptions::domain`](crate::CookieOptions::domain) with this preset: the browser
+    /// would drop the cookie.
     ///
     /// ```
     /// use jwt_http::{JwtConfig, JwtManager, SameSite};

@@ -7,3 +7,4 @@ mod options;
 pub(crate) mod set_cookie;
 
 pub use options::CookieOptions;
+pub use set_cookie::CookieError;

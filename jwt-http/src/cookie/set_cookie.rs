@@ -7,7 +7,9 @@ use std::time::{Duration, UNIX_EPOCH};
 
 use http::header::HeaderValue;
 
-use crate::{JwtError, SameSite};
+use std::fmt;
+
+use crate::SameSite;
 
 /// The `Expires` of a cookie being deleted: `http_date(0)`.
 const EPOCH_DATE: &str = "Thu, 01 Jan 1970 00:00:00 GMT";
@@ -38,7 +40,7 @@ pub(crate) fn write(
     path: &str,
     http_only: bool,
     attributes: &Attributes<'_>,
-) -> Result<HeaderValue, JwtError> {
+) -> Result<HeaderValue, CookieError> {
     let mut out = String::with_capacity(name.len() + value.len() + 96);
     out.push_str(name);
     out.push('=');
@@ -49,10 +51,10 @@ pub(crate) fn write(
         .filter(|d| !d.is_empty())
     {
         if !domain.is_ascii() {
-            return Err(unwritable(
-                name,
-                "the cookie domain must be ASCII (write an internationalized domain in its punycode form)",
-            ));
+            return Err(CookieError::NonAsciiDomain {
+                cookie: name.to_owned(),
+                domain: domain.to_owned(),
+            });
         }
         out.push_str("; Domain=");
         out.push_str(domain);
@@ -86,20 +88,82 @@ pub(crate) fn write(
             SameSite::None => "None",
         });
     }
-    HeaderValue::from_str(&out).map_err(|_| {
-        unwritable(
-            name,
-            "the cookie name or domain contains a character not allowed in a header",
-        )
+    // The value is quoted and the path percent-quoted into visible ASCII: only the name or the
+    // domain can hold what a header cannot.
+    HeaderValue::from_str(&out).map_err(|_| match attributes.domain.map(cookie_domain) {
+        Some(domain) if HeaderValue::from_str(name).is_ok() => CookieError::InvalidDomain {
+            cookie: name.to_owned(),
+            domain: domain.to_owned(),
+        },
+        _ => CookieError::InvalidName {
+            name: name.to_owned(),
+        },
     })
 }
 
-/// A cookie that cannot be written: a server misconfiguration (status 500).
-fn unwritable(name: &str, why: &str) -> JwtError {
-    JwtError::Create(jwt_core::Error::Serialize(format!(
-        "cannot write cookie {name:?}: {why}"
-    )))
+/// Why a `Set-Cookie` header could not be written: a server misconfiguration (a cookie name or
+/// `JWT_COOKIE_DOMAIN` in the settings, or a [`CookieOptions::domain`]), answered with status
+/// 500 as [`JwtError::Cookie`].
+///
+/// ```
+/// use jwt_http::{CookieError, CookieOptions, JwtError, JwtManager};
+/// let manager = JwtManager::builder().secret_key("a long random secret, 32 bytes or more").build()?;
+/// let mut headers = http::HeaderMap::new();
+/// let err = manager
+///     .unset_access_cookies(&mut headers, &CookieOptions::new().domain("bücher.example"))
+///     .unwrap_err();
+/// assert!(matches!(err, JwtError::Cookie(CookieError::NonAsciiDomain { .. })));
+/// assert_eq!(err.status(), 500);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// [`CookieOptions::domain`]: crate::CookieOptions::domain
+/// [`JwtError::Cookie`]: crate::JwtError::Cookie
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CookieError {
+    /// The cookie name holds a character a header cannot carry (a control character).
+    InvalidName {
+        /// The configured cookie name.
+        name: String,
+    },
+    /// The domain is not ASCII: an internationalized domain must be written in its punycode
+    /// form (`xn--bcher-kva.example`).
+    NonAsciiDomain {
+        /// The cookie being written.
+        cookie: String,
+        /// The domain, as it would have been written.
+        domain: String,
+    },
+    /// The domain holds a character a header cannot carry (a control character).
+    InvalidDomain {
+        /// The cookie being written.
+        cookie: String,
+        /// The domain, as it would have been written.
+        domain: String,
+    },
 }
+
+impl fmt::Display for CookieError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CookieError::InvalidName { name } => write!(
+                f,
+                "cannot write cookie {name:?}: the cookie name contains a character not allowed in a header"
+            ),
+            CookieError::NonAsciiDomain { cookie, domain } => write!(
+                f,
+                "cannot write cookie {cookie:?}: the cookie domain {domain:?} must be ASCII (write an internationalized domain in its punycode form)"
+            ),
+            CookieError::InvalidDomain { cookie, domain } => write!(
+                f,
+                "cannot write cookie {cookie:?}: the cookie domain {domain:?} contains a character not allowed in a header"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for CookieError {}
 
 /// Werkzeug's domain normalization: the port dropped, leading dots stripped.
 fn cookie_domain(domain: &str) -> &str {

@@ -76,7 +76,8 @@ impl JwtManager {
     /// To read the `csrf` claim the token is fully verified, as flask-jwt-extended does, so an
     /// expired token gives [`JwtError::Expired`] and a token without a `csrf` claim (made while
     /// CSRF protection was off) gives [`JwtError::InvalidToken`] with
-    /// [`MissingClaim("csrf")`](jwt_core::Error::MissingClaim). On error nothing is appended
+    /// [`MissingClaim("csrf")`](jwt_core::Error::MissingClaim); a cookie name or domain that
+    /// cannot be written in a header gives [`JwtError::Cookie`]. On error nothing is appended
     /// (flask-jwt-extended has already written the JWT cookie by then).
     ///
     /// ```
@@ -131,7 +132,8 @@ impl JwtManager {
     /// `Secure`, `SameSite` and `HttpOnly` are those of the set functions (a browser only
     /// deletes a cookie whose attributes match). `options.max_age` is ignored.
     ///
-    /// Fails only when a configured cookie name, path or domain cannot be written in a header.
+    /// Fails only with [`JwtError::Cookie`], when a cookie name or domain cannot be written in a
+    /// header.
     ///
     /// ```
     /// use jwt_http::{CookieOptions, JwtManager};
@@ -343,7 +345,7 @@ mod tests {
     use jwt_core::FixedClock;
 
     use super::*;
-    use crate::{Expiry, SameSite};
+    use crate::{CookieError, Expiry, SameSite};
 
     const SECRET: &str = "a long random secret, 32 bytes or more";
     const NOW: i64 = 1_700_000_000;
@@ -787,11 +789,38 @@ mod tests {
             .unset_access_cookies(&mut headers, &CookieOptions::default())
             .unwrap_err();
         assert_eq!(err.status(), http::StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(
+            err,
+            JwtError::Cookie(CookieError::InvalidName {
+                name: "bad\nname".into()
+            })
+        );
         assert!(headers.is_empty());
         let m = manager(|_| {});
         let err = m
             .unset_access_cookies(&mut headers, &CookieOptions::new().domain("bücher.example"))
             .unwrap_err();
+        assert_eq!(err.status(), http::StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(
+            matches!(&err, JwtError::Cookie(CookieError::NonAsciiDomain { domain, .. }) if domain == "bücher.example"),
+            "{err:?}"
+        );
         assert!(err.to_string().contains("punycode"), "{err}");
+        let err = m
+            .set_access_cookies(
+                &mut headers,
+                &m.create_access_token("alice").unwrap(),
+                &CookieOptions::new().domain(".ex\u{7f}ample.com"),
+            )
+            .unwrap_err();
+        assert_eq!(
+            err,
+            JwtError::Cookie(CookieError::InvalidDomain {
+                cookie: "access_token_cookie".into(),
+                domain: "ex\u{7f}ample.com".into()
+            })
+        );
+        assert_eq!(err.status(), http::StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(headers.is_empty());
     }
 }
