@@ -68,17 +68,15 @@ type Blocklist = Arc<Mutex<HashSet<String>>>;
 
 /// The twin's configuration, then every `JWT_*` variable of the environment over it.
 pub fn config_from_env() -> Result<JwtConfig, Box<dyn std::error::Error>> {
-    let mut config = JwtConfig {
-        secret_key: Some(DEFAULT_SECRET.into()),
-        token_location: vec![
-            TokenLocation::Headers,
-            TokenLocation::Cookies,
-            TokenLocation::QueryString,
-            TokenLocation::Json,
-        ],
-        cookie_secure: false,
-        ..JwtConfig::default()
-    };
+    let mut config = JwtConfig::default();
+    config.secret_key = Some(DEFAULT_SECRET.into());
+    config.token_location = vec![
+        TokenLocation::Headers,
+        TokenLocation::Cookies,
+        TokenLocation::QueryString,
+        TokenLocation::Json,
+    ];
+    config.cookie_secure = false;
     config.apply_vars(std::env::vars())?;
     Ok(config)
 }

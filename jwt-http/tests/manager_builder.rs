@@ -64,12 +64,10 @@ fn short_secret_errors_name_the_option_of_their_context() {
         .insecure_allow_short_secret(true)
         .build();
     assert!(short.is_ok());
-    let from_config = JwtManager::builder_from(JwtConfig {
-        secret_key: Some("short".into()),
-        insecure_allow_short_secret: true,
-        ..JwtConfig::default()
-    })
-    .build();
+    let mut config = JwtConfig::default();
+    config.secret_key = Some("short".into());
+    config.insecure_allow_short_secret = true;
+    let from_config = JwtManager::builder_from(config).build();
     assert!(from_config.is_ok());
 
     // Through jwt-core directly: Key's own opt-out.

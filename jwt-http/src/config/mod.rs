@@ -38,7 +38,29 @@ pub enum AudienceClaim {
 ///
 /// Build a manager from it with [`JwtManager::new`](crate::JwtManager::new), which validates it,
 /// or use [`JwtManager::builder`](crate::JwtManager::builder).
+///
+/// `#[non_exhaustive]`: new settings may come without a breaking release, so a `JwtConfig` is
+/// never written as a struct literal outside this crate. Start from [`JwtConfig::default`],
+/// [`JwtConfig::from_env`] or [`JwtConfig::from_vars`] and change fields, or set everything on
+/// the builder ([`JwtManagerBuilder::with`](crate::JwtManagerBuilder::with) changes any field).
+///
+/// ```
+/// use jwt_http::{JwtConfig, JwtManager, TokenLocation};
+/// let mut config = JwtConfig::default();
+/// config.secret_key = Some("a long random secret, 32 bytes or more".into());
+/// config.token_location = vec![TokenLocation::Headers, TokenLocation::Cookies];
+/// let manager = JwtManager::new(config)?;
+///
+/// // The same through the builder.
+/// let built = JwtManager::builder()
+///     .secret_key("a long random secret, 32 bytes or more")
+///     .token_location([TokenLocation::Headers, TokenLocation::Cookies])
+///     .build()?;
+/// assert_eq!(manager.config().token_location, built.config().token_location);
+/// # Ok::<(), jwt_http::ConfigError>(())
+/// ```
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct JwtConfig {
     /// `JWT_SECRET_KEY`: the HMAC secret. Required; no default.
     pub secret_key: Option<Secret>,

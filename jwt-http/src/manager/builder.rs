@@ -21,10 +21,8 @@ pub struct JwtManagerBuilder {
 ///
 /// ```
 /// use jwt_http::{JwtConfig, JwtManagerBuilder};
-/// let config = JwtConfig {
-///     secret_key: Some("a long random secret, 32 bytes or more".into()),
-///     ..JwtConfig::default()
-/// };
+/// let mut config = JwtConfig::default();
+/// config.secret_key = Some("a long random secret, 32 bytes or more".into());
 /// let manager = JwtManagerBuilder::from(config).verify_sub(true).build()?;
 /// # Ok::<(), jwt_http::ConfigError>(())
 /// ```
