@@ -1,6 +1,6 @@
 //! Every setting of flask-jwt-extended's §1 that the request side reads: change it, see the
-//! effect. (Cookie attributes and `from_env` conversions are covered in `cookies.rs` and
-//! `env.rs` unit tests.)
+//! effect. (Cookie attributes and `from_env` conversions are covered in the unit tests of
+//! `manager/cookies.rs`, `cookie/set_cookie.rs` and `config/env.rs`.)
 
 use std::time::Duration;
 
