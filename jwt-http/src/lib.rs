@@ -33,6 +33,7 @@ mod extract;
 mod functions;
 mod guarded;
 mod identity;
+mod json_kind;
 mod location;
 mod manager;
 mod request;
