@@ -22,6 +22,12 @@
 #![warn(missing_docs, unreachable_pub, rust_2018_idioms)]
 #![forbid(unsafe_code)]
 
+// The tree: `manager/` is the `JwtManager`'s whole API (builder, token creation, decoding,
+// request verification, cookies, responses); `config/` its settings (`JwtConfig`, read from
+// `JWT_*` variables, the hardened preset); `cookie/` the per-call cookie options and the
+// `Set-Cookie` writer; `extract/` finding a token in each location; `context.rs` the verified
+// request seen by the handler; `functions.rs` flask-jwt-extended's free functions on the current
+// manager; `extractors/` (axum) and `layer.rs` (tower) the framework integrations.
 mod body;
 mod config;
 mod context;

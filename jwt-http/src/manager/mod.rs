@@ -1,4 +1,16 @@
-//! The manager: settings, prepared key, and how handlers find it.
+//! The [`JwtManager`] and its whole API, one file per job:
+//!
+//! | file | holds |
+//! |---|---|
+//! | `mod.rs` | the manager (validated settings, prepared key, loaders) and how handlers find it: `install_default`, `current` |
+//! | `builder.rs` | [`JwtManagerBuilder`]: every setting, the hardened cookie preset, the loaders' registration |
+//! | `loaders.rs` | the registered loaders and the types they use ([`ErrorResponse`], [`User`], ...) |
+//! | `create.rs` | token creation: `create_access_token`, [`TokenBuilder`] |
+//! | `decode.rs` | `decode_token`, `get_jti`, and the checks of a decoded token (identity claim, CSRF, expiry) |
+//! | `verify.rs` | request verification: `verify_request`, [`PendingVerification`], [`VerifyOptions`] |
+//! | `cookies.rs` | `set_access_cookies` and the other cookie methods |
+//! | `response.rs` | refusals as responses: `error_response`, [`Refusal`], [`JwtRejection`] |
+//! | `body.rs` | `buffer_body`: reading a body the token checks need |
 
 use std::sync::{Arc, RwLock};
 
