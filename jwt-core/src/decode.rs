@@ -169,16 +169,8 @@ fn verify_parts(
         return Err(Error::TypeHeaderMismatch);
     }
 
-    let mut stack = [0u8; 128];
-    let heap;
-    let signature: &[u8] = match base64url::decode_into(segments.signature, &mut stack) {
-        Some(len) => &stack[..len],
-        None => {
-            heap = base64url::decode(segments.signature).ok_or(Error::InvalidSignaturePadding)?;
-            &heap
-        }
-    };
-    match key.verify(header.alg(), segments.signing_input, signature) {
+    let signature = base64url::decode(segments.signature).ok_or(Error::InvalidSignaturePadding)?;
+    match key.verify(header.alg(), segments.signing_input, &signature) {
         Some(true) => {}
         Some(false) => return Err(Error::InvalidSignature),
         None => return Err(Error::AlgorithmNotAllowed),

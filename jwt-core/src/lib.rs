@@ -1,5 +1,5 @@
 //! Strict HMAC JSON Web Tokens: HS256, HS384 and HS512, written by hand on RustCrypto
-//! `hmac` + `sha2` and `serde_json`, with its own strict base64url codec.
+//! `hmac` + `sha2`, `serde_json` and `base64` (its engine configured strict).
 //!
 //! This is the token layer of [jwt-extended](https://docs.rs/jwt-extended); it knows nothing of
 //! HTTP and is usable on its own:
