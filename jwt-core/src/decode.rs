@@ -189,12 +189,11 @@ fn parse_header(segment: &[u8]) -> Result<serde_json::Map<String, Value>, Error>
     }
 }
 
-/// Strict parsing, keeping the payload text and an index of its members rather than building a
-/// `Value` (see [`Claims`]).
+/// The payload through the same strict parser as the header.
 fn parse_claims(payload: Vec<u8>) -> Result<Claims, Error> {
-    match strict_json::parse_members(payload) {
-        Ok(Some(parsed)) => Ok(Claims::from_parsed(parsed)),
-        Ok(None) => Err(Error::PayloadNotObject),
+    match strict_json::parse(&payload) {
+        Ok(Value::Object(members)) => Ok(Claims::from_members(members)),
+        Ok(_) => Err(Error::PayloadNotObject),
         Err(e) => Err(Error::InvalidPayloadJson(e.to_string())),
     }
 }

@@ -48,7 +48,6 @@ mod clock;
 mod decode;
 mod encode;
 mod error;
-mod flat_json;
 mod fork;
 mod header;
 mod key;
