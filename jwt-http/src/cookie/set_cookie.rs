@@ -3,11 +3,10 @@
 //! `http.cookies` does, the path percent-quoted, the attributes in the order `Domain`,
 //! `Expires`, `Max-Age`, `Secure`, `HttpOnly`, `Path`, `SameSite`.
 
+use std::fmt;
 use std::time::{Duration, UNIX_EPOCH};
 
 use http::header::HeaderValue;
-
-use std::fmt;
 
 use crate::SameSite;
 
