@@ -13,11 +13,6 @@ const NULL: &str = "null";
 const ARRAY: &str = "an array";
 const OBJECT: &str = "an object";
 
-/// serde_json's struct names for its raw values and arbitrary-precision numbers, which
-/// jwt-core writes as the JSON they hold.
-const RAW_VALUE_TOKEN: &str = "$serde_json::private::RawValue";
-const NUMBER_TOKEN: &str = "$serde_json::private::Number";
-
 /// The JSON type of `value`.
 pub(crate) fn of_value(value: &Value) -> &'static str {
     match value {
@@ -31,8 +26,8 @@ pub(crate) fn of_value(value: &Value) -> &'static str {
 }
 
 /// The JSON type `value` is written as; `None` when serializing fails (writing the token then
-/// reports why). A raw value is made a [`Value`] to be told; anything else is told at its first
-/// serializer call.
+/// reports why). A struct (which may be one of serde_json's raw values or numbers) is made a
+/// [`Value`] to be told; anything else is told at its first serializer call.
 pub(crate) fn of<T: Serialize + ?Sized>(value: &T) -> Option<&'static str> {
     match value.serialize(Kind) {
         Ok(kind) | Err(Found(Some(kind))) => Some(kind),
@@ -179,13 +174,11 @@ impl Serializer for Kind {
     fn serialize_map(self, _: Option<usize>) -> Result<Compound, Found> {
         Err(Found(Some(OBJECT)))
     }
-    fn serialize_struct(self, name: &'static str, _: usize) -> Result<Compound, Found> {
-        match name {
-            NUMBER_TOKEN => Err(Found(Some(NUMBER))),
-            // Its JSON is a field's text: left to the fallback.
-            RAW_VALUE_TOKEN => Err(Found(None)),
-            _ => Err(Found(Some(OBJECT))),
-        }
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Compound, Found> {
+        // Usually an object, but serde_json writes its raw values and arbitrary-precision
+        // numbers through structs too, which only its private names tell apart: left to the
+        // fallback, which asks serde_json itself (a value is made only here, for structs).
+        Err(Found(None))
     }
     fn serialize_struct_variant(
         self,
