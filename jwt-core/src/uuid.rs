@@ -1,4 +1,7 @@
-//! Random version-4 UUIDs for `jti` and `csrf`.
+//! Random version-4 UUIDs for `jti` and `csrf`, from the generator in the `random` module.
+//! Formatting is ours (36 bytes, no crate needed); the random bytes are `Zeroizing` locals.
+
+use zeroize::Zeroizing;
 
 use crate::Error;
 
@@ -14,17 +17,16 @@ use crate::Error;
 /// # Ok::<(), jwt_core::Error>(())
 /// ```
 pub fn uuid4() -> Result<String, Error> {
-    let mut bytes = [0u8; 16];
-    crate::random::fill(&mut bytes)?;
-    let mut out = [0u8; 36];
-    format_uuid4_into(bytes, &mut out);
-    bytes.fill(0);
-    ascii_string(&out)
+    let mut bytes = Zeroizing::new([0u8; 16]);
+    crate::random::fill(bytes.as_mut_slice())?;
+    let mut text = Zeroizing::new([0u8; 36]);
+    format_uuid4_into(bytes.as_slice(), &mut text);
+    ascii_string(&text)
 }
 
 /// Two random UUIDs from one draw: `jti` and `csrf` of a new token.
 pub fn uuid4_pair() -> Result<(String, String), Error> {
-    let mut out = [[0u8; 36]; 2];
+    let mut out = Zeroizing::new([[0u8; 36]; 2]);
     uuid4_pair_into(&mut out)?;
     Ok((ascii_string(&out[0])?, ascii_string(&out[1])?))
 }
@@ -32,26 +34,26 @@ pub fn uuid4_pair() -> Result<(String, String), Error> {
 /// Two random UUIDs from one draw, as [`uuid4_pair`] makes them, written into `out` as ASCII
 /// without allocating.
 pub(crate) fn uuid4_pair_into(out: &mut [[u8; 36]; 2]) -> Result<(), Error> {
-    let mut bytes = [0u8; 32];
-    crate::random::fill(&mut bytes)?;
-    for (uuid, random) in out.iter_mut().zip(bytes.chunks_exact(16)) {
-        let mut half = [0u8; 16];
-        half.copy_from_slice(random);
-        format_uuid4_into(half, uuid);
-    }
-    bytes.fill(0);
+    let mut bytes = Zeroizing::new([0u8; 32]);
+    crate::random::fill(bytes.as_mut_slice())?;
+    let (first, second) = bytes.split_at(16);
+    format_uuid4_into(first, &mut out[0]);
+    format_uuid4_into(second, &mut out[1]);
     Ok(())
 }
 
-/// Sets the version and variant bits of 16 random bytes and writes them to `out` in the
-/// lowercase hyphenated form that [`uuid4`] returns (36 ASCII bytes), without allocating.
-pub(crate) fn format_uuid4_into(mut bytes: [u8; 16], out: &mut [u8; 36]) {
+/// Writes 16 random bytes to `out` in the lowercase hyphenated form that [`uuid4`] returns
+/// (36 ASCII bytes), with the version (4) and variant (RFC 4122) bits set.
+fn format_uuid4_into(random: &[u8], out: &mut [u8; 36]) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     /// Where each byte's two digits go: `8-4-4-4-12` digits with hyphens between.
     const AT: [usize; 16] = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    for (b, at) in bytes.iter().zip(AT) {
+    for (i, (&b, at)) in random.iter().zip(AT).enumerate() {
+        let b = match i {
+            6 => (b & 0x0f) | 0x40,
+            8 => (b & 0x3f) | 0x80,
+            _ => b,
+        };
         out[at] = HEX[usize::from(b >> 4)];
         out[at + 1] = HEX[usize::from(b & 0x0f)];
     }
@@ -62,7 +64,6 @@ pub(crate) fn format_uuid4_into(mut bytes: [u8; 16], out: &mut [u8; 36]) {
 
 /// The text [`format_uuid4_into`] wrote, as a `String`. It is hex digits and hyphens, so the
 /// UTF-8 check cannot fail; the error is mapped rather than unwrapped so there is no panic path.
-/// (Copy, then check: faster than `str::from_utf8(..).to_owned()` or `from_utf8_lossy`.)
 fn ascii_string(ascii: &[u8; 36]) -> Result<String, Error> {
     String::from_utf8(ascii.to_vec()).map_err(|_| Error::Random)
 }
@@ -73,7 +74,7 @@ mod tests {
 
     fn format_uuid4(bytes: [u8; 16]) -> String {
         let mut out = [0u8; 36];
-        format_uuid4_into(bytes, &mut out);
+        format_uuid4_into(&bytes, &mut out);
         ascii_string(&out).unwrap()
     }
 
@@ -97,7 +98,7 @@ mod tests {
         ];
         assert_eq!(format_uuid4(bytes), "01234567-89ab-4def-bedc-ba9876543210");
         let mut out = [b'?'; 36];
-        format_uuid4_into(bytes, &mut out);
+        format_uuid4_into(&bytes, &mut out);
         assert_eq!(&out, b"01234567-89ab-4def-bedc-ba9876543210");
     }
 

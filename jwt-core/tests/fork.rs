@@ -154,18 +154,43 @@ fn a_fork_from_a_second_thread() {
 #[test]
 fn a_grandchild_does_not_repeat_its_parent() {
     draw();
-    // The child draws (reseeding after the fork), forks a grandchild, and reports the
-    // grandchild's first draw, its own next draw and the draw before the second fork.
+    // The child first forks a grandchild without drawing, so that grandchild starts from the
+    // parent's state untouched (a pid check misses this one when the grandchild is given the
+    // pid of the parent, exited by then); then the child draws and forks a second grandchild.
+    // The child reports both grandchildren's first draws and its own two.
     let child = fork(|| {
-        let first = draw();
-        let (grandchild, child_next) = fork_once();
-        [first, grandchild, child_next].concat()
+        let (early_grandchild, child_first) = fork_once();
+        let (late_grandchild, child_next) = fork_once();
+        [early_grandchild, child_first, late_grandchild, child_next].concat()
     });
     let parent_next = draw();
     let output = child.output();
     let values: Vec<&[u8]> = output.chunks(72).collect();
-    assert_eq!(values.len(), 3);
+    assert_eq!(values.len(), 4);
     let mut seen: HashSet<&[u8]> = values.iter().copied().collect();
-    assert_eq!(seen.len(), 3, "the grandchild repeated its parent");
-    assert!(seen.insert(&parent_next), "the child repeated its parent");
+    assert_eq!(seen.len(), 4, "a grandchild repeated the child");
+    assert!(
+        seen.insert(&parent_next),
+        "the child or a grandchild repeated the parent"
+    );
+}
+
+/// In the child, a new thread draws before the thread that forked: it must not mark the
+/// process as seen, so the forking thread still reseeds before its first draw.
+#[test]
+fn a_child_whose_new_thread_draws_first() {
+    draw();
+    let child = fork(|| {
+        let other = std::thread::spawn(draw).join().expect("the child's thread");
+        [draw(), other].concat()
+    });
+    let parent_next = draw();
+    let output = child.output();
+    let (forking_thread, new_thread) = output.split_at(72);
+    assert_ne!(
+        forking_thread,
+        parent_next.as_slice(),
+        "the child handed out the parent's next bytes"
+    );
+    assert_ne!(forking_thread, new_thread);
 }
