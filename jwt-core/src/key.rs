@@ -1,8 +1,10 @@
-//! HMAC keys, prepared once and cloned per operation.
+//! HMAC keys, prepared once and cloned per operation, on RustCrypto `hmac` + `sha2`, whose
+//! `zeroize` features zero the keyed states when a [`Key`] (or a per-token clone) is dropped.
 
 use std::fmt;
 
 use hmac::{KeyInit, Mac};
+use zeroize::ZeroizeOnDrop;
 
 use crate::Algorithm;
 
@@ -73,9 +75,11 @@ impl Tag {
 
 /// An HMAC secret bound to the algorithms it may be used with.
 ///
-/// The keyed HMAC state (the inner and outer padded key blocks) is computed once here; every
-/// sign or verify clones it, which saves two compression rounds per token. The secret itself is
-/// not kept, and `Debug` never shows key material.
+/// The keyed HMAC state (the hash states after the inner and outer padded key blocks) is
+/// computed once here; every sign or verify clones it, which saves two compression rounds per
+/// token. The secret itself is not kept. Those states are as good as the key, so they are zeroed
+/// when the `Key` and each clone are dropped ([`ZeroizeOnDrop`]), and `Debug` shows only the
+/// algorithms.
 ///
 /// A secret shorter than the hash output (32, 48 or 64 bytes) is refused unless built with
 /// [`Key::insecure_short_secret`], the explicit opt-out for applications migrating from
@@ -237,5 +241,45 @@ pub fn hmac(algorithm: Algorithm, secret: &[u8], data: &[u8]) -> Vec<u8> {
         Algorithm::HS256 => run::<HmacSha256>(secret, data),
         Algorithm::HS384 => run::<HmacSha384>(secret, data),
         Algorithm::HS512 => run::<HmacSha512>(secret, data),
+    }
+}
+
+/// Each state in `Prepared` is an `hmac::Hmac` whose parts (two `sha2` cores and a block
+/// buffer) zero themselves on drop with the `zeroize` features enabled in Cargo.toml; `hmac`
+/// 0.13 does not mark `Hmac` itself, so the tests check the parts.
+impl ZeroizeOnDrop for Key {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn zeroized_on_drop<T: ZeroizeOnDrop>() {}
+
+    /// What makes `impl ZeroizeOnDrop for Key` true: the hash cores an `Hmac` keeps (the inner
+    /// and outer keyed states; HS384 runs on the SHA-512 core) and its block buffer.
+    #[test]
+    fn keyed_states_are_zeroized_on_drop() {
+        zeroized_on_drop::<<sha2::Sha256 as hmac::EagerHash>::Core>();
+        zeroized_on_drop::<<sha2::Sha384 as hmac::EagerHash>::Core>();
+        zeroized_on_drop::<<sha2::Sha512 as hmac::EagerHash>::Core>();
+        zeroized_on_drop::<hmac::digest::block_api::Buffer<hmac::block_api::HmacCore<sha2::Sha256>>>(
+        );
+        zeroized_on_drop::<hmac::digest::block_api::Buffer<hmac::block_api::HmacCore<sha2::Sha512>>>(
+        );
+        zeroized_on_drop::<Key>();
+    }
+
+    #[test]
+    fn debug_shows_no_key_material() {
+        let secret = "0123456789abcdef0123456789abcdef-and-more-secret-bytes-for-hs512!!";
+        let key = Key::for_algorithms(&Algorithm::ALL, secret).unwrap();
+        let shown = format!("{key:?} {key:#?}");
+        assert_eq!(
+            format!("{key:?}"),
+            "Key { algorithms: [HS256, HS384, HS512], .. }"
+        );
+        assert!(!shown.contains("0123"), "{shown}");
+        let short = Key::insecure_short_secret(&[Algorithm::HS256], "hunter2").unwrap();
+        assert!(!format!("{short:?}").contains("hunter2"));
     }
 }
