@@ -120,7 +120,7 @@ pub use jwt_http;
 // clock's `UnixTime`, the key and its errors, and the token functions. Its `Error` is
 // `TokenError` here (`JwtError::InvalidToken` holds one).
 pub use jwt_core::{
-    decode, decode_as, decode_at, decode_header_unverified, decode_unverified, encode, hmac, uuid4,
+    decode, decode_as, decode_at, decode_header_unverified, decode_unverified, encode, uuid4,
     uuid4_pair, verify_jws, Algorithm, Audience, Claims, ClaimsWriter, Clock, Error as TokenError,
     FixedClock, Fresh, Header, Jws, Key, KeyError, NumericDate, SystemClock, TokenData, UnixTime,
     UnknownAlgorithm, Validation, DEFAULT_MAX_TOKEN_LEN,

@@ -104,6 +104,22 @@ pub fn b64_decode_strict(text: &[u8]) -> Option<Vec<u8>> {
 // ---------------------------------------------------------------------------------------------
 // The token-level differential check (decode target).
 
+/// Raw HMAC over `data` with a secret of any length, straight from the `hmac` crate: the
+/// reference MAC that [`check_decode`] compares an accepted token's signature with.
+pub fn hmac(algorithm: Algorithm, secret: &[u8], data: &[u8]) -> Vec<u8> {
+    use hmac::{KeyInit, Mac};
+    fn run<M: Mac + KeyInit>(secret: &[u8], data: &[u8]) -> Vec<u8> {
+        let mut mac = <M as KeyInit>::new_from_slice(secret).expect("HMAC takes any key length");
+        mac.update(data);
+        mac.finalize().into_bytes().to_vec()
+    }
+    match algorithm {
+        Algorithm::HS256 => run::<hmac::Hmac<sha2::Sha256>>(secret, data),
+        Algorithm::HS384 => run::<hmac::Hmac<sha2::Sha384>>(secret, data),
+        Algorithm::HS512 => run::<hmac::Hmac<sha2::Sha512>>(secret, data),
+    }
+}
+
 /// Decodes `token` with `key`/`validation` and, when it is accepted, re-checks the verdict
 /// independently: three canonical base64url segments, the header's `alg` in the allow-list and
 /// no `crit`, `HMAC(secret, h.p)` equal to the decoded signature, the claims equal to a lenient
@@ -142,7 +158,7 @@ pub fn check_decode(token: &[u8], key: &Key, secret: &[u8], validation: &Validat
 
     let signing_input = &token[..parts[0].len() + 1 + parts[1].len()];
     assert_eq!(
-        jwt_core::hmac(alg, secret, signing_input),
+        hmac(alg, secret, signing_input),
         decoded[2],
         "accepted a MAC that does not verify"
     );

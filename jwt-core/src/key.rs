@@ -225,25 +225,6 @@ impl fmt::Debug for Key {
     }
 }
 
-/// Raw HMAC over `data` with a secret of any length, for testing against RFC 4231 and
-/// Wycheproof. Tokens never go through this: they need a [`Key`], which enforces the key policy.
-pub fn hmac(algorithm: Algorithm, secret: &[u8], data: &[u8]) -> Vec<u8> {
-    fn run<M: Mac + KeyInit>(secret: &[u8], data: &[u8]) -> Vec<u8> {
-        match <M as KeyInit>::new_from_slice(secret) {
-            Ok(mut mac) => {
-                mac.update(data);
-                mac.finalize().into_bytes().to_vec()
-            }
-            Err(_) => Vec::new(),
-        }
-    }
-    match algorithm {
-        Algorithm::HS256 => run::<HmacSha256>(secret, data),
-        Algorithm::HS384 => run::<HmacSha384>(secret, data),
-        Algorithm::HS512 => run::<HmacSha512>(secret, data),
-    }
-}
-
 /// Each state in `Prepared` is an `hmac::Hmac` whose parts (two `sha2` cores and a block
 /// buffer) zero themselves on drop with the `zeroize` features enabled in Cargo.toml; `hmac`
 /// 0.13 does not mark `Hmac` itself, so the tests check the parts.

@@ -71,7 +71,7 @@ pub use decode::{
 pub use encode::encode;
 pub use error::Error;
 pub use header::Header;
-pub use key::{hmac, Key, KeyError};
+pub use key::{Key, KeyError};
 pub use numeric_date::NumericDate;
 pub use uuid::{uuid4, uuid4_pair};
 pub use validation::{Validation, DEFAULT_MAX_TOKEN_LEN};

@@ -2,10 +2,13 @@
 //! name of any length is cut to its first 64 characters (on a character boundary) and marked
 //! with `...`, while names of normal length keep flask-jwt-extended's messages byte for byte.
 
+mod common;
+
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use common::hmac;
 use jwt_core::{
-    decode, decode_header_unverified, decode_unverified, hmac, Algorithm, Error, FixedClock, Key,
+    decode, decode_header_unverified, decode_unverified, Algorithm, Error, FixedClock, Key,
     Validation,
 };
 

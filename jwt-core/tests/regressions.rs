@@ -1,9 +1,10 @@
 //! Regression tests for failures found by fuzzing (fuzz/, docs/FUZZING.md). Each test inlines
 //! the input that failed.
 
-use jwt_core::{
-    decode, decode_unverified, encode, hmac, Algorithm, FixedClock, Header, Key, Validation,
-};
+mod common;
+
+use common::hmac;
+use jwt_core::{decode, decode_unverified, encode, Algorithm, FixedClock, Header, Key, Validation};
 use serde_json::{json, Value};
 
 const SECRET: &[u8; 32] = b"fuzz-secret-0123456789abcdefghij";

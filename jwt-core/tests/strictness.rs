@@ -1,9 +1,12 @@
 //! Targeted strictness tests: what a reviewer of a JWT verifier checks first.
 
+mod common;
+
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use common::hmac;
 use jwt_core::{
-    decode, decode_as, decode_unverified, encode, hmac, verify_jws, Algorithm, Audience, Error,
+    decode, decode_as, decode_unverified, encode, verify_jws, Algorithm, Audience, Error,
     FixedClock, Fresh, Header, Key, KeyError, Validation,
 };
 use serde_json::{json, Value};

@@ -4,12 +4,15 @@
 //! One test walks the whole file, dispatching on `kind` and `expected`, and collects every
 //! mismatch (named by vector) so that one run shows them all.
 
+mod common;
+
 use std::collections::BTreeMap;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use common::hmac;
 use jwt_core::{
-    decode, decode_unverified, encode, hmac, verify_jws, Algorithm, Error, FixedClock, Header, Key,
+    decode, decode_unverified, encode, verify_jws, Algorithm, Error, FixedClock, Header, Key,
     KeyError, Validation,
 };
 use serde_json::{json, Value};
