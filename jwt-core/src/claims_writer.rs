@@ -63,17 +63,25 @@ impl ClaimsWriter {
 
     /// A string claim.
     pub fn str(&mut self, name: &str, value: &str) -> &mut Self {
-        self.value(name, value)
+        self.name(name);
+        py_json::write_str(&mut self.json, value);
+        self
     }
 
     /// An integer claim (a NumericDate, for instance).
     pub fn int(&mut self, name: &str, value: i64) -> &mut Self {
-        self.value(name, &value)
+        self.name(name);
+        let mut digits = itoa::Buffer::new();
+        self.json.extend_from_slice(digits.format(value).as_bytes());
+        self
     }
 
     /// A boolean claim.
     pub fn bool(&mut self, name: &str, value: bool) -> &mut Self {
-        self.value(name, &value)
+        self.name(name);
+        let text: &[u8] = if value { b"true" } else { b"false" };
+        self.json.extend_from_slice(text);
+        self
     }
 
     /// A new random UUID (version 4, lowercase, hyphenated) as a string claim: a `jti` or a
@@ -108,8 +116,7 @@ impl ClaimsWriter {
     /// Whether a claim of this name has been written.
     pub fn contains(&self, name: &str) -> bool {
         let mut quoted = Vec::with_capacity(name.len() + 2);
-        // A string is always written.
-        let _ = py_json::write(&mut quoted, name);
+        py_json::write_str(&mut quoted, name);
         let written = quoted.get(1..quoted.len().saturating_sub(1));
         self.names
             .iter()
@@ -140,8 +147,7 @@ impl ClaimsWriter {
             self.json.push(b',');
         }
         let start = self.json.len() + 1;
-        // A string is always written.
-        let _ = py_json::write(&mut self.json, name);
+        py_json::write_str(&mut self.json, name);
         let written = start..self.json.len() - 1;
         let new = &self.json[written.clone()];
         if self

@@ -34,6 +34,22 @@ pub(crate) fn write<T: Serialize + ?Sized>(
     ))
 }
 
+/// A string as [`write`] writes it: printable ASCII without `"` or `\\` (a usual claim) is
+/// copied between quotes at once.
+pub(crate) fn write_str(out: &mut Vec<u8>, value: &str) {
+    if value
+        .bytes()
+        .all(|byte| matches!(byte, b' '..=b'~') && byte != b'"' && byte != b'\\')
+    {
+        out.push(b'"');
+        out.extend_from_slice(value.as_bytes());
+        out.push(b'"');
+    } else {
+        // A string is always written.
+        let _ = write(out, value);
+    }
+}
+
 /// serde_json's compact formatter with Python's escapes and floats, and the member names of
 /// every open object.
 #[derive(Default)]
@@ -145,6 +161,9 @@ impl Formatter for PyFormatter {
         w: &mut W,
         fragment: &str,
     ) -> io::Result<()> {
+        if fragment.bytes().all(|byte| byte < 0x7f) {
+            return self.put(w, fragment.as_bytes());
+        }
         let mut start = 0;
         for (at, ch) in fragment.char_indices() {
             if ch < '\x7f' {
@@ -200,6 +219,11 @@ impl Formatter for PyFormatter {
     }
 
     fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        if self.open.capacity() == 0 {
+            // Room for a usual claims set's names, allocated once.
+            self.open.reserve(8);
+            self.names.reserve(128);
+        }
         self.open.push(Some(self.names.len()));
         w.write_all(b"{")
     }

@@ -172,6 +172,14 @@ proptest! {
         prop_assert_eq!(json(&value), python_of(&value));
     }
 
+    /// The shortcut for strings writes what the formatter writes.
+    #[test]
+    fn write_str_is_write(text in any_string()) {
+        let mut out = Vec::new();
+        write_str(&mut out, &text);
+        prop_assert_eq!(String::from_utf8(out).unwrap(), json(&text));
+    }
+
     /// With floats: ASCII, and read back (by the decoder's parser) as the same value.
     #[test]
     fn values_read_back(value in any_value(true)) {
