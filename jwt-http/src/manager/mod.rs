@@ -96,16 +96,16 @@ impl JwtManager {
         let secret = config
             .secret_key
             .as_ref()
-            .filter(|s| !s.as_bytes().is_empty())
+            .filter(|s| !s.expose_bytes().is_empty())
             .ok_or(ConfigError::MissingSecretKey)?;
         let mut algorithms = config.decode_algorithms.clone();
         if !algorithms.contains(&config.algorithm) {
             algorithms.push(config.algorithm);
         }
         let key = if config.insecure_allow_short_secret {
-            Key::insecure_short_secret(&algorithms, secret.as_bytes())
+            Key::insecure_short_secret(&algorithms, secret.expose_bytes())
         } else {
-            Key::for_algorithms(&algorithms, secret.as_bytes())
+            Key::for_algorithms(&algorithms, secret.expose_bytes())
         }
         .map_err(ConfigError::SecretKey)?;
         if config.header_name.is_empty() {
