@@ -276,7 +276,14 @@ pub fn seed_tokens() -> Vec<(String, String)> {
             .claim("aud", "api")
             .create()
             .expect("token"),
-        manager
+        // A non-string `sub`, which verification refuses ("Subject must be a string"): made
+        // by a manager with `verify_sub` off, since creation refuses it while it is on.
+        JwtManager::builder()
+            .secret_key(&SECRET32[..])
+            .clock(FixedClock::at(NOW))
+            .with(|c| c.verify_sub = false)
+            .build()
+            .expect("fuzz manager")
             .access_token(serde_json::json!({"id": 7}))
             .create()
             .expect("token"),
