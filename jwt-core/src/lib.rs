@@ -36,29 +36,21 @@
 //! - keys shorter than the hash output are refused when the [`Key`] is built, unless the caller
 //!   opts out by name with [`Key::insecure_short_secret`].
 #![warn(missing_docs, unreachable_pub, rust_2018_idioms)]
-// `deny`, not `forbid`: the one exception is `mod fork` below (mmap + MADV_WIPEONFORK through
+// `deny`, not `forbid`: the one exception is `random::fork` (mmap + MADV_WIPEONFORK through
 // libc, to detect fork without a system call per draw), each block with its safety argument.
 #![deny(unsafe_code)]
 
-mod algorithm;
-mod base64url;
-mod claims;
-mod claims_writer;
-mod clock;
-mod decode;
-mod encode;
-mod error;
-#[allow(unsafe_code)]
-mod fork;
-mod header;
-mod key;
-mod numeric_date;
-mod py_json;
+mod codec;
 mod random;
-mod scratch;
-mod strict_json;
-mod uuid;
-mod validation;
+mod token;
+
+// The modules by their short names, for paths inside the crate (`crate::decode`, ...).
+use codec::{base64url, py_json, scratch, strict_json};
+use random::{fork, uuid};
+use token::{
+    algorithm, claims, claims_writer, clock, decode, encode, error, header, key, numeric_date,
+    validation,
+};
 
 pub use algorithm::{Algorithm, UnknownAlgorithm};
 pub use claims::{Audience, Claims, Fresh};
