@@ -6,22 +6,8 @@ use http::{HeaderMap, HeaderName};
 
 use crate::JwtError;
 
-/// How much of the header rules to apply to the common single `<type> <token>` value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Scan {
-    /// All of them: the token is what flask-jwt-extended would take.
-    Full,
-    /// All but looking inside the token for white space or commas (about a fifth of
-    /// verification's own work on a 300-byte token). A token holding either can never verify
-    /// (neither is base64url or `.`), so the caller verifies first and, only when that fails for
-    /// a token holding one ([`has_space_or_comma`]), starts again with [`Scan::Full`]: a
-    /// verified token is then always the token the full rules take, and a refused one gets the
-    /// full rules' answer.
-    Deferred,
-}
-
 /// Finds the token in header `name` (spelled `display_name` in messages), expecting the scheme
-/// word `header_type` (empty for a bare token); with [`Scan::Deferred`], see there.
+/// word `header_type` (empty for a bare token).
 ///
 /// Rules, as flask-jwt-extended's (spec §6.1), without its crashes: repeated headers are joined
 /// with `", "`; the value is trimmed of white space and then of commas; with a scheme, the value
@@ -33,13 +19,12 @@ pub(crate) fn token_from_header<'a>(
     name: &HeaderName,
     display_name: &str,
     header_type: &str,
-    scan: Scan,
 ) -> Result<Cow<'a, [u8]>, JwtError> {
     let mut values = headers.get_all(name).iter();
     let raw: Cow<'a, [u8]> = match (values.next(), values.next()) {
         (None, _) => Cow::Borrowed(&[]),
         (Some(one), None) => {
-            if let Some(token) = plain_token(one.as_bytes(), header_type, scan) {
+            if let Some(token) = plain_token(one.as_bytes(), header_type) {
                 return Ok(Cow::Borrowed(token));
             }
             Cow::Borrowed(one.as_bytes())
@@ -106,45 +91,23 @@ fn token_from_value<'a>(
 /// The common case in one pass: a single value that is exactly `<header_type> <token>` (or just
 /// `<token>` when `header_type` is empty) where neither word holds a byte at or below the space
 /// or a comma. The rules below give the same token for such a value: nothing to trim, one
-/// comma segment, two words. Anything else (`None`) goes through them. With [`Scan::Deferred`]
-/// the token is not looked into.
-fn plain_token<'a>(value: &'a [u8], header_type: &str, scan: Scan) -> Option<&'a [u8]> {
+/// comma segment, two words. Anything else (`None`) goes through them.
+fn plain_token<'a>(value: &'a [u8], header_type: &str) -> Option<&'a [u8]> {
     let token = if header_type.is_empty() {
         value
     } else {
         let rest = value.strip_prefix(header_type.as_bytes())?;
         rest.strip_prefix(b" ")?
     };
-    let looked_into = scan == Scan::Deferred || !has_space_or_comma(token);
-    (!token.is_empty() && looked_into && !has_space_or_comma(header_type.as_bytes()))
+    (!token.is_empty() && !has_space_or_comma(token) && !has_space_or_comma(header_type.as_bytes()))
         .then_some(token)
 }
 
 /// Whether `s` holds a byte at or below the space, a comma, NEL (`0x85`) or NBSP (`0xA0`): the
-/// bytes the header rules look at ([`is_space`] and `,`), eight bytes at a time.
-pub(crate) fn has_space_or_comma(s: &[u8]) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    // Exact "some byte is below n" and "some byte is zero" tests (n <= 128).
-    let below = |x: u64, n: u8| x.wrapping_sub(ONES * u64::from(n)) & !x & HIGHS;
-    // The flags of every word are OR-ed and looked at once: no branch per word (a token has
-    // neither, so an early exit would only ever cost).
-    let mut flags = 0;
-    let mut chunks = s.chunks_exact(8);
-    for chunk in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(word);
-        flags |= below(x, b' ' + 1)
-            | below(x ^ (ONES * u64::from(b',')), 1)
-            | below(x ^ (ONES * 0x85), 1)
-            | below(x ^ (ONES * 0xa0), 1);
-    }
-    flags != 0
-        || chunks
-            .remainder()
-            .iter()
-            .any(|b| *b <= b' ' || matches!(*b, b',' | 0x85 | 0xa0))
+/// bytes the header rules look at ([`is_space`] and `,`).
+fn has_space_or_comma(s: &[u8]) -> bool {
+    s.iter()
+        .any(|b| *b <= b' ' || matches!(*b, b',' | 0x85 | 0xa0))
 }
 
 /// Python's `str.split()` white space, restricted to what a header value can hold. Werkzeug
@@ -225,7 +188,6 @@ mod tests {
             &HeaderName::from_static("authorization"),
             "Authorization",
             header_type,
-            Scan::Full,
         )
         .map(|t| t.into_owned())
         .map_err(|e| format!("{} {e}", e.status().as_u16()))
@@ -270,7 +232,7 @@ mod tests {
         ];
         for header_type in ["Bearer", "", "JWT"] {
             for value in values {
-                if let Some(fast) = plain_token(value, header_type, Scan::Full) {
+                if let Some(fast) = plain_token(value, header_type) {
                     let slow = token_from_value(Cow::Borrowed(value), "Authorization", header_type)
                         .map(Cow::into_owned)
                         .ok();
@@ -278,19 +240,11 @@ mod tests {
                 }
             }
         }
-        assert_eq!(
-            plain_token(b"Bearer abc", "Bearer", Scan::Full),
-            Some(&b"abc"[..])
-        );
-        assert_eq!(plain_token(b"abc", "", Scan::Full), Some(&b"abc"[..]));
-        assert_eq!(plain_token(b"Bearer a b", "Bearer", Scan::Full), None);
-        // Deferred: the token is taken as it is, to be verified first.
-        assert_eq!(
-            plain_token(b"Bearer a b", "Bearer", Scan::Deferred),
-            Some(&b"a b"[..])
-        );
-        assert_eq!(plain_token(b"Bearer ", "Bearer", Scan::Deferred), None);
-        assert_eq!(plain_token(b"Bearer a", "Bea rer", Scan::Deferred), None);
+        assert_eq!(plain_token(b"Bearer abc", "Bearer"), Some(&b"abc"[..]));
+        assert_eq!(plain_token(b"abc", ""), Some(&b"abc"[..]));
+        assert_eq!(plain_token(b"Bearer a b", "Bearer"), None);
+        assert_eq!(plain_token(b"Bearer ", "Bearer"), None);
+        assert_eq!(plain_token(b"Bearer a", "Bea rer"), None);
     }
 
     #[test]

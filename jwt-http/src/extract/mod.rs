@@ -12,7 +12,6 @@ use std::borrow::Cow;
 use crate::{JwtError, JwtManager, TokenLocation, TokenRequest};
 
 pub(crate) use form::is_urlencoded_form;
-pub(crate) use header::{has_space_or_comma, Scan};
 pub(crate) use query::query_value;
 
 /// A token found in one location, with the CSRF value to compare when it came from a cookie on
@@ -21,19 +20,15 @@ pub(crate) struct Found<'r> {
     pub(crate) token: Cow<'r, [u8]>,
     pub(crate) csrf: Option<Cow<'r, [u8]>>,
     pub(crate) location: TokenLocation,
-    /// Taken from a header with [`Scan::Deferred`] without looking into it.
-    pub(crate) unscanned: bool,
 }
 
 /// Tries `locations` in order. Only an absent token moves on to the next location; any other
 /// failure stops the search. When none has a token, the error lists each location's reason.
-/// `scan` applies to the header location (see [`Scan`]).
 pub(crate) fn find<'r, R: TokenRequest + ?Sized>(
     manager: &JwtManager,
     request: &'r R,
     locations: &[TokenLocation],
     refresh: bool,
-    scan: Scan,
 ) -> Result<Found<'r>, JwtError> {
     let mut reasons = Vec::new();
     for &location in locations {
@@ -45,7 +40,6 @@ pub(crate) fn find<'r, R: TokenRequest + ?Sized>(
                     manager.header_name(),
                     &config.header_name,
                     &config.header_type,
-                    scan,
                 )
                 .map(|token| (token, None))
             }
@@ -59,7 +53,6 @@ pub(crate) fn find<'r, R: TokenRequest + ?Sized>(
                     token,
                     csrf,
                     location,
-                    unscanned: scan == Scan::Deferred && location == TokenLocation::Headers,
                 })
             }
             Err(e) if e.is_absent() => reasons.push(e),
