@@ -24,97 +24,12 @@ async fn start() -> SocketAddr {
 
 #[tokio::test]
 async fn the_seed_curl_session_answers_as_the_seed_says() {
-    let addr = start().await;
-
-    // $ curl http://localhost:5000/protected
-    let reply = common::send(addr, "GET", "/protected", &[], None).await;
-    assert_eq!(reply.status, 401);
-    assert_eq!(reply.json(), json!({"msg": "Missing Authorization Header"}));
-    assert_eq!(
-        reply.headers.get("content-type").unwrap(),
-        "application/json"
-    );
-
-    // $ curl -H "Content-Type: application/json" -X POST -d '{"username":"test","password":"test"}' .../login
-    let reply = common::post_json(addr, "/login", r#"{"username":"test","password":"test"}"#).await;
-    assert_eq!(reply.status, 200);
-    assert_eq!(
-        reply.headers.get("content-type").unwrap(),
-        "application/json"
-    );
-    let body = reply.json();
-    assert_eq!(body.as_object().unwrap().len(), 1, "{body}");
-    let access = body["access_token"]
-        .as_str()
-        .expect("an access_token string");
-    assert_eq!(access.split('.').count(), 3);
-
-    // $ curl -H "Authorization: Bearer $ACCESS" http://localhost:5000/protected
-    let bearer = format!("Bearer {access}");
-    let reply = common::send(
-        addr,
-        "GET",
-        "/protected",
-        &[("Authorization", &bearer)],
-        None,
-    )
-    .await;
-    assert_eq!(reply.status, 200);
-    assert_eq!(reply.json(), json!({"logged_in_as": "test"}));
-    assert_eq!(
-        reply.headers.get("content-type").unwrap(),
-        "application/json"
-    );
-
-    // flask-jwt-extended's access-token layout, made by the default manager.
-    let claims = jwt_extended::decode_token(access, false).unwrap().claims;
-    let keys: Vec<&str> = claims.members().keys().map(String::as_str).collect();
-    assert_eq!(
-        keys,
-        ["csrf", "exp", "fresh", "iat", "jti", "nbf", "sub", "type"]
-    );
-    assert_eq!(claims.get("fresh"), Some(&json!(false)));
+    common::assert_seed_curl_session(start().await).await;
 }
 
 #[tokio::test]
 async fn refused_tokens_get_flask_jwt_extended_answers() {
-    let addr = start().await;
-    let forged = jwt_extended::JwtManager::builder()
-        .secret_key("another-secret-not-the-servers-0123456789")
-        .build()
-        .unwrap()
-        .create_access_token("test")
-        .unwrap();
-    let forged = format!("Bearer {forged}");
-    let cases: [(&str, u16, &str); 4] = [
-        (
-            "Basic dGVzdDp0ZXN0",
-            401,
-            "Missing 'Bearer' type in 'Authorization' header. Expected 'Authorization: Bearer <JWT>'",
-        ),
-        (
-            "Bearer a b",
-            422,
-            "Bad Authorization header. Expected 'Authorization: Bearer <JWT>'",
-        ),
-        ("Bearer garbage", 422, "Not enough segments"),
-        (&forged, 422, "Signature verification failed"),
-    ];
-    for (authorization, status, msg) in cases {
-        let reply = common::send(
-            addr,
-            "GET",
-            "/protected",
-            &[("Authorization", authorization)],
-            None,
-        )
-        .await;
-        assert_eq!(
-            (reply.status, reply.json()),
-            (status, json!({ "msg": msg })),
-            "{authorization}"
-        );
-    }
+    common::assert_seed_refuses_bad_tokens(start().await).await;
 }
 
 #[tokio::test]

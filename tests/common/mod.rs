@@ -127,3 +127,113 @@ pub async fn assert_seed_login_checks(addr: SocketAddr) {
         );
     }
 }
+
+/// The seed's curl session against a server on `addr` (any of the seed's apps: axum, bare hyper,
+/// hyper with `JwtLayer`), with flask-jwt-extended's answers, content types and token layout.
+pub async fn assert_seed_curl_session(addr: SocketAddr) {
+    // $ curl http://localhost:5000/protected
+    let reply = send(addr, "GET", "/protected", &[], None).await;
+    assert_eq!(reply.status, 401);
+    assert_eq!(
+        reply.json(),
+        serde_json::json!({"msg": "Missing Authorization Header"})
+    );
+    assert_eq!(
+        reply.headers.get("content-type").unwrap(),
+        "application/json"
+    );
+
+    // $ curl -H "Content-Type: application/json" -X POST -d '{"username":"test","password":"test"}' .../login
+    let reply = post_json(addr, "/login", r#"{"username":"test","password":"test"}"#).await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(
+        reply.headers.get("content-type").unwrap(),
+        "application/json"
+    );
+    let body = reply.json();
+    assert_eq!(body.as_object().unwrap().len(), 1, "{body}");
+    let access = body["access_token"]
+        .as_str()
+        .expect("an access_token string");
+    assert_eq!(access.split('.').count(), 3);
+
+    // $ curl -H "Authorization: Bearer $ACCESS" http://localhost:5000/protected
+    let bearer = format!("Bearer {access}");
+    let reply = send(
+        addr,
+        "GET",
+        "/protected",
+        &[("Authorization", &bearer)],
+        None,
+    )
+    .await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.json(), serde_json::json!({"logged_in_as": "test"}));
+    assert_eq!(
+        reply.headers.get("content-type").unwrap(),
+        "application/json"
+    );
+
+    // flask-jwt-extended's access-token layout, made by the default manager.
+    let claims = jwt_extended::decode_token(access, false).unwrap().claims;
+    let keys: Vec<&str> = claims.members().keys().map(String::as_str).collect();
+    assert_eq!(
+        keys,
+        ["csrf", "exp", "fresh", "iat", "jti", "nbf", "sub", "type"]
+    );
+    assert_eq!(claims.get("fresh"), Some(&serde_json::json!(false)));
+    assert_eq!(
+        claims
+            .get("exp")
+            .and_then(serde_json::Value::as_i64)
+            .unwrap()
+            - claims
+                .get("iat")
+                .and_then(serde_json::Value::as_i64)
+                .unwrap(),
+        900,
+        "the default 15 minutes"
+    );
+}
+
+/// Tokens the seed's server must refuse on `GET /protected`, with flask-jwt-extended's status
+/// and message: another scheme, a malformed value, garbage, and a token signed with another
+/// secret.
+pub async fn assert_seed_refuses_bad_tokens(addr: SocketAddr) {
+    let forged = jwt_extended::JwtManager::builder()
+        .secret_key("another-secret-not-the-servers-0123456789")
+        .build()
+        .unwrap()
+        .create_access_token("test")
+        .unwrap();
+    let forged = format!("Bearer {forged}");
+    let cases: [(&str, u16, &str); 4] = [
+        (
+            "Basic dGVzdDp0ZXN0",
+            401,
+            "Missing 'Bearer' type in 'Authorization' header. Expected 'Authorization: Bearer <JWT>'",
+        ),
+        (
+            "Bearer a b",
+            422,
+            "Bad Authorization header. Expected 'Authorization: Bearer <JWT>'",
+        ),
+        ("Bearer garbage", 422, "Not enough segments"),
+        (&forged, 422, "Signature verification failed"),
+    ];
+    for (authorization, status, msg) in cases {
+        let reply = send(
+            addr,
+            "GET",
+            "/protected",
+            &[("Authorization", authorization)],
+            None,
+        )
+        .await;
+        assert_eq!(
+            (reply.status, reply.json()),
+            (status, serde_json::json!({ "msg": msg })),
+            "{authorization}"
+        );
+    }
+}
