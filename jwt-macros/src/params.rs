@@ -3,7 +3,7 @@
 //! The rule (documented on `jwt_required` in the facade): the request is read from
 //!
 //! 1. the parameter named by `request = name`, whatever its type (it must implement
-//!    `TokenRequest`);
+//!    `TokenRequest`); a named `HeaderMap` is read as in rule 4, with its siblings;
 //! 2. else a parameter whose type is an extractor that already verified the request (`Jwt`,
 //!    `JwtClaims`, `JwtIdentity`, `JwtToken`, or an `Option` of one): its context is entered, nothing is
 //!    verified again;
@@ -59,19 +59,6 @@ pub(crate) fn find(sig: &Signature, named: Option<&Ident>) -> syn::Result<Source
             FnArg::Receiver(_) => None,
         })
         .collect();
-    if let Some(named) = named {
-        let exists = params
-            .iter()
-            .any(|p| matches!(&*p.pat, Pat::Ident(i) if i.ident == *named));
-        return if exists {
-            Ok(Source::Request(named.clone()))
-        } else {
-            Err(syn::Error::new(
-                named.span(),
-                format!("this function has no parameter named `{named}`"),
-            ))
-        };
-    }
     let of = |kind: Kind| -> Vec<&PatType> {
         params
             .iter()
@@ -79,6 +66,29 @@ pub(crate) fn find(sig: &Signature, named: Option<&Ident>) -> syn::Result<Source
             .filter(|p| kind_of(&p.ty) == Some(kind))
             .collect()
     };
+    let pieces = |headers: Ident| -> syn::Result<Source> {
+        Ok(Source::Pieces(Pieces {
+            headers,
+            method: single(&of(Kind::Method), "`Method` parameters")?,
+            uri: single(&of(Kind::Uri), "`Uri` parameters")?,
+            extensions: single(&of(Kind::Extensions), "`Extensions` parameters")?,
+        }))
+    };
+    if let Some(named) = named {
+        let found = params
+            .iter()
+            .find(|p| matches!(&*p.pat, Pat::Ident(i) if i.ident == *named));
+        return match found {
+            // A named `HeaderMap` is still only the headers: the same rules as unnamed ones
+            // (the manager and the locations it cannot show are checked with its siblings).
+            Some(param) if kind_of(&param.ty) == Some(Kind::Headers) => pieces(named.clone()),
+            Some(_) => Ok(Source::Request(named.clone())),
+            None => Err(syn::Error::new(
+                named.span(),
+                format!("this function has no parameter named `{named}`"),
+            )),
+        };
+    }
     // Several extractors all verified the request: enter the context of one that must hold a
     // token (not an `Option`), else the first.
     let extractors = of(Kind::Extractor);
@@ -93,12 +103,7 @@ pub(crate) fn find(sig: &Signature, named: Option<&Ident>) -> syn::Result<Source
         return Ok(Source::Request(one));
     }
     if let Some(headers) = single(&of(Kind::Headers), "`HeaderMap` parameters")? {
-        return Ok(Source::Pieces(Pieces {
-            headers,
-            method: single(&of(Kind::Method), "`Method` parameters")?,
-            uri: single(&of(Kind::Uri), "`Uri` parameters")?,
-            extensions: single(&of(Kind::Extensions), "`Extensions` parameters")?,
-        }));
+        return pieces(headers);
     }
     Err(syn::Error::new_spanned(
         &sig.ident,

@@ -81,7 +81,7 @@ async fn named(req: Request<()>, other: &Parts) -> Reply {
     reply()
 }
 
-#[jwt_required(request = other)]
+#[jwt_required(request = other, manager = shared())]
 fn named_second(req: &Request<()>, other: HeaderMap) -> Reply {
     let _ = (req, other);
     reply()
