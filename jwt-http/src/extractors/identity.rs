@@ -3,13 +3,10 @@
 use std::marker::PhantomData;
 use std::sync::Arc;
 
-use axum_core::extract::{FromRequestParts, OptionalFromRequestParts};
-use http::request::Parts;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::{verify, AccessToken, Verification};
-use crate::__private::ExtractedContext;
+use super::AccessToken;
 use crate::{Identity, JwtContext, JwtError, Refusal};
 
 /// The identity of the request's verified token (the `JWT_IDENTITY_CLAIM` claim, `sub` by
@@ -76,78 +73,4 @@ impl<T: DeserializeOwned, P> JwtIdentity<T, P> {
     }
 }
 
-impl<T, P> JwtIdentity<T, P> {
-    /// The identity, by value.
-    pub fn into_inner(self) -> T {
-        self.identity
-    }
-
-    /// The verified request's context: the token, where it was found, the user the user-lookup
-    /// loader loaded, the manager. Run code in it with [`scope`](crate::scope) to make
-    /// [`get_jwt_identity`](crate::get_jwt_identity) and the other accessors see it.
-    pub fn context(&self) -> &Arc<JwtContext> {
-        &self.context
-    }
-}
-
-impl<T, P> std::ops::Deref for JwtIdentity<T, P> {
-    type Target = T;
-
-    fn deref(&self) -> &T {
-        &self.identity
-    }
-}
-
-impl<T: Clone, P> Clone for JwtIdentity<T, P> {
-    fn clone(&self) -> Self {
-        JwtIdentity {
-            identity: self.identity.clone(),
-            context: self.context.clone(),
-            policy: PhantomData,
-        }
-    }
-}
-
-impl<T: std::fmt::Debug, P> std::fmt::Debug for JwtIdentity<T, P> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("JwtIdentity")
-            .field("identity", &self.identity)
-            .field("location", &self.context.location())
-            .finish()
-    }
-}
-
-impl<T, P> ExtractedContext for JwtIdentity<T, P> {
-    fn jwt_context(&self) -> Option<Arc<JwtContext>> {
-        Some(self.context.clone())
-    }
-}
-
-impl<S, T, V> FromRequestParts<S> for JwtIdentity<T, V>
-where
-    S: Send + Sync,
-    T: DeserializeOwned,
-    V: Verification<S>,
-{
-    type Rejection = Refusal;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Refusal> {
-        Self::new(verify::required::<S, V>(parts, state).await?)
-    }
-}
-
-impl<S, T, V> OptionalFromRequestParts<S> for JwtIdentity<T, V>
-where
-    S: Send + Sync,
-    T: DeserializeOwned,
-    V: Verification<S>,
-{
-    type Rejection = Refusal;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Option<Self>, Refusal> {
-        verify::optional::<S, V>(parts, state)
-            .await?
-            .map(Self::new)
-            .transpose()
-    }
-}
+super::typed::typed_extractor!(JwtIdentity, identity, "identity");

@@ -88,6 +88,7 @@ mod policy;
 mod response;
 mod source;
 mod token;
+mod typed;
 mod verify;
 
 pub use claims::JwtClaims;
