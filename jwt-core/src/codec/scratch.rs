@@ -28,9 +28,12 @@ pub(crate) fn take() -> Vec<u8> {
     buffer
 }
 
-/// Zeroes `buffer` and keeps it for the next [`take`] on this thread.
+/// Zeroes `buffer` and keeps it for the next [`take`] on this thread. `zeroize`, not
+/// `fill(0)`: a buffer about to be freed (over [`KEPT`]) would have its clearing removed as a
+/// dead store.
 pub(crate) fn give_back(mut buffer: Vec<u8>) {
-    buffer.fill(0);
+    // Keeps the length (zeroize on a Vec clears it too), so the kept buffer is as before.
+    zeroize::Zeroize::zeroize(buffer.as_mut_slice());
     if buffer.capacity() <= KEPT {
         let _ = SCRATCH.try_with(|cell| {
             if let Ok(mut slot) = cell.try_borrow_mut() {
