@@ -186,38 +186,9 @@ pub fn get_csrf_token(token: impl AsRef<[u8]>) -> Result<String, JwtError> {
 mod tests {
     use std::sync::Arc;
 
-    use http::header::SET_COOKIE;
-    use jwt_core::FixedClock;
-
     use super::*;
+    use crate::manager::cookies::tests::{csrf_claim, manager, set_cookies};
     use crate::{JwtContext, SameSite};
-
-    fn manager(f: impl FnOnce(&mut crate::JwtConfig)) -> JwtManager {
-        JwtManager::builder()
-            .secret_key("a long random secret, 32 bytes or more")
-            .clock(FixedClock::at(1_700_000_000))
-            .with(f)
-            .build()
-            .unwrap()
-    }
-
-    fn set_cookies(headers: &http::HeaderMap) -> Vec<String> {
-        headers
-            .get_all(SET_COOKIE)
-            .iter()
-            .map(|v| v.to_str().unwrap().to_owned())
-            .collect()
-    }
-
-    fn csrf_claim(manager: &JwtManager, token: &str) -> String {
-        let data = manager.decode_token(token, false).unwrap();
-        data.claims
-            .get("csrf")
-            .unwrap()
-            .as_str()
-            .unwrap()
-            .to_owned()
-    }
 
     #[test]
     fn free_functions_use_the_current_manager() {

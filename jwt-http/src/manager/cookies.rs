@@ -341,7 +341,7 @@ fn append_all(headers: &mut HeaderMap, values: Vec<HeaderValue>) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use jwt_core::FixedClock;
 
     use super::*;
@@ -350,7 +350,8 @@ mod tests {
     const SECRET: &str = "a long random secret, 32 bytes or more";
     const NOW: i64 = 1_700_000_000;
 
-    fn manager(f: impl FnOnce(&mut JwtConfig)) -> JwtManager {
+    /// A manager with a fixed clock, configured by `f` (also used by `functions.rs`' tests).
+    pub(crate) fn manager(f: impl FnOnce(&mut JwtConfig)) -> JwtManager {
         JwtManager::builder()
             .secret_key(SECRET)
             .clock(FixedClock::at(NOW))
@@ -359,7 +360,8 @@ mod tests {
             .unwrap()
     }
 
-    fn set_cookies(headers: &HeaderMap) -> Vec<String> {
+    /// The `Set-Cookie` values of `headers`.
+    pub(crate) fn set_cookies(headers: &HeaderMap) -> Vec<String> {
         headers
             .get_all(SET_COOKIE)
             .iter()
@@ -367,7 +369,8 @@ mod tests {
             .collect()
     }
 
-    fn csrf_claim(manager: &JwtManager, token: &str) -> String {
+    /// The `csrf` claim of `token`.
+    pub(crate) fn csrf_claim(manager: &JwtManager, token: &str) -> String {
         let data = manager.decode_token(token, false).unwrap();
         data.claims
             .get("csrf")

@@ -21,7 +21,7 @@ use crate::{ConfigError, JwtConfig};
 
 mod body;
 mod builder;
-mod cookies;
+pub(crate) mod cookies;
 mod create;
 mod decode;
 mod loaders;
