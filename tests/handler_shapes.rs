@@ -352,3 +352,24 @@ async fn attribute_with_an_extractor_verifies_first_and_enters_its_context() {
         (200, json!({ "user": "dora", "seen": "dora", "text": "hi" }))
     );
 }
+
+/// `JwtClaims` defaults to jwt-core's `Claims`, deserialized through the strict rules.
+#[tokio::test]
+async fn claims_extractor_defaults_to_the_claims_type() {
+    use jwt_extended::extractors::JwtClaims;
+    async fn subject(claims: JwtClaims) -> String {
+        format!("{:?} {}", claims.sub(), claims.token_type())
+    }
+    let manager = tenant_a().clone();
+    let app = Router::new()
+        .route("/sub", any(subject))
+        .layer(Extension(manager.clone()));
+    let addr = serve(app).await;
+    let token = manager.create_access_token("fay").unwrap();
+    let auth = format!("Bearer {token}");
+    let ok = send(addr, "GET", "/sub", &[("Authorization", &auth)], None).await;
+    assert_eq!(
+        (ok.status, ok.body.as_slice()),
+        (200, &b"Some(\"fay\") access"[..])
+    );
+}

@@ -8,6 +8,7 @@ use serde::de::DeserializeOwned;
 use super::token::token_of;
 use super::AccessToken;
 use crate::{JwtContext, JwtError, Refusal};
+use jwt_core::Claims;
 
 /// The request's verified token, checked by the policy `P` ([`AccessToken`] by default), its
 /// claims deserialized into `C`. Dereferences to `C`.
@@ -37,9 +38,14 @@ use crate::{JwtContext, JwtError, Refusal};
 ///     }
 /// }
 ///
-/// let app: Router = Router::new().route("/admin", get(admin));
+/// // The claims as jwt-core's `Claims` (the default), copied out of the token:
+/// async fn subject(claims: JwtClaims) -> String {
+///     claims.sub().unwrap_or_default().to_owned()
+/// }
+///
+/// let app: Router = Router::new().route("/admin", get(admin)).route("/sub", get(subject));
 /// ```
-pub struct JwtClaims<C, P = AccessToken> {
+pub struct JwtClaims<C = Claims, P = AccessToken> {
     claims: C,
     context: Arc<JwtContext>,
     policy: PhantomData<fn() -> P>,
