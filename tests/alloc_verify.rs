@@ -99,7 +99,7 @@ fn verify_and_enter(manager: &JwtManager, request: &http::Request<()>) -> bool {
 
 #[test]
 fn verify_path_allocates_only_the_claims_and_the_context() {
-    for alg in Algorithm::ALL {
+    for alg in Algorithm::HMAC {
         let (manager, token, request) = setup(alg);
         let key = jwt_extended::Key::new(alg, SECRET.repeat(2)).expect("key");
         let validation = Validation::new(alg);

@@ -68,7 +68,7 @@ struct Input {
 
 impl<'a> Arbitrary<'a> for Input {
     fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
-        let alg = Algorithm::ALL[u.choose_index(3)?];
+        let alg = Algorithm::HMAC[u.choose_index(3)?];
         let claims = arb_map(u, 0)?;
         let n = u.int_in_range(0..=2)?;
         let header = (0..n)
@@ -163,7 +163,7 @@ fuzz_target!(|input: Input| {
     }
     assert_eq!(
         b64_decode_strict(parts[2].as_bytes()).map(|s| s.len()),
-        Some(input.alg.output_len())
+        input.alg.hmac_output_len()
     );
 
     let mut validation = Validation::new(input.alg).with_clock(FixedClock::at(NOW));

@@ -40,6 +40,8 @@
 // libc, to detect fork without a system call per draw), each block with its safety argument.
 #![deny(unsafe_code)]
 
+#[cfg(feature = "asymmetric")]
+mod asymmetric;
 mod codec;
 mod random;
 mod token;
@@ -48,11 +50,18 @@ mod token;
 use codec::{base64url, py_json, scratch, strict_json};
 use random::{fork, uuid};
 use token::{
-    algorithm, claims, claims_writer, clock, decode, encode, error, header, key, numeric_date,
-    validation,
+    algorithm, claims, claims_writer, clock, decode, encode, error, header, key, key_set,
+    numeric_date, validation,
 };
 
-pub use algorithm::{Algorithm, UnknownAlgorithm};
+pub use algorithm::{Algorithm, Curve, Family, UnknownAlgorithm};
+#[cfg(feature = "asymmetric")]
+pub use asymmetric::jwk::{Jwk, JwkSet};
+#[cfg(feature = "asymmetric")]
+pub use key::DerFormat;
+pub use key_set::{
+    decode_with, decode_with_at, encode_with, KeySet, KeySetError, MissingKid, MAX_KID_LEN,
+};
 pub use claims::{Audience, Claims, Fresh};
 pub use claims_writer::ClaimsWriter;
 pub use clock::{Clock, FixedClock, SystemClock, UnixTime};

@@ -51,7 +51,7 @@ fn main() {
     ];
     for c in &claims {
         core_tokens.push(encode(&Header::new(Algorithm::HS256), c, key32()).expect("encode"));
-        for alg in Algorithm::ALL {
+        for alg in Algorithm::HMAC {
             let mut header = Header::new(alg);
             header.insert("kid", "k1").expect("kid");
             core_tokens.push(encode(&header, c, key64()).expect("encode"));

@@ -42,8 +42,8 @@ pub(crate) fn encode_into_vec(bytes: &[u8], out: &mut Vec<u8>) {
     out.truncate(start + written);
 }
 
-/// Appends the unpadded base64url form of `bytes` to `out` (for tests).
-#[cfg(test)]
+/// Appends the unpadded base64url form of `bytes` to `out` (JWK members, tests).
+#[cfg(any(test, feature = "asymmetric"))]
 pub(crate) fn encode_into(bytes: &[u8], out: &mut String) {
     ENGINE.encode_string(bytes, out);
 }

@@ -152,9 +152,32 @@ pub fn decode_unverified(token: impl AsRef<[u8]>) -> Result<TokenData<Claims>, E
     })
 }
 
+/// [`decode`]/[`decode_at`] with the key chosen from the parsed header: one header parse, the
+/// key's choice before any signature work. `now` defaults to the validation's clock.
+pub(crate) fn decode_selecting<'k>(
+    token: &[u8],
+    select: impl FnOnce(&Header) -> Result<&'k Key, Error>,
+    validation: &Validation,
+    now: Option<UnixTime>,
+) -> Result<TokenData<Claims>, Error> {
+    let (header, payload) = verify_parts_selecting(token, select, validation)?;
+    let claims = parse_claims(payload)?;
+    let now = now.unwrap_or_else(|| validation.clock.now());
+    validation.validate_claims(&claims, now)?;
+    Ok(TokenData { header, claims })
+}
+
 fn verify_parts(
     token: &[u8],
     key: &Key,
+    validation: &Validation,
+) -> Result<(Header, Vec<u8>), Error> {
+    verify_parts_selecting(token, |_| Ok(key), validation)
+}
+
+fn verify_parts_selecting<'k>(
+    token: &[u8],
+    select: impl FnOnce(&Header) -> Result<&'k Key, Error>,
     validation: &Validation,
 ) -> Result<(Header, Vec<u8>), Error> {
     if token.len() > validation.max_token_len {
@@ -169,6 +192,7 @@ fn verify_parts(
         return Err(Error::TypeHeaderMismatch);
     }
 
+    let key = select(&header)?;
     let signature = base64url::decode(segments.signature).ok_or(Error::InvalidSignaturePadding)?;
     match key.verify(header.alg(), segments.signing_input, &signature) {
         Some(true) => {}

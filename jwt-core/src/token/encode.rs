@@ -41,6 +41,22 @@ pub(crate) fn sign_json(header: &Header, json: &[u8], key: &Key) -> Result<Strin
     if !key.supports(alg) {
         return Err(Error::KeyAlgorithmMismatch);
     }
+    if !key.can_sign() {
+        return Err(Error::KeyCannotSign);
+    }
+    // The key's `kid` goes into the header; a header naming another key is refused: a token
+    // must never name a key it was not signed with.
+    let with_kid;
+    let header = match (key.kid(), header.kid()) {
+        (Some(kid), None) => {
+            let mut copy = header.clone();
+            copy.insert("kid", kid)?;
+            with_kid = copy;
+            &with_kid
+        }
+        (Some(kid), Some(named)) if kid != named => return Err(Error::KeyIdMismatch),
+        _ => header,
+    };
     let header_json = if header.is_default() {
         None
     } else {
@@ -58,7 +74,7 @@ pub(crate) fn sign_json(header: &Header, json: &[u8], key: &Key) -> Result<Strin
             + 1
             + base64url::encoded_len(json.len())
             + 1
-            + base64url::encoded_len(alg.output_len()),
+            + base64url::encoded_len(key.signature_len(alg)),
     );
     match &header_json {
         None => token.extend_from_slice(crate::header::default_segment(alg).as_bytes()),
@@ -66,11 +82,9 @@ pub(crate) fn sign_json(header: &Header, json: &[u8], key: &Key) -> Result<Strin
     }
     token.push(b'.');
     base64url::encode_into_vec(json, &mut token);
-    let tag = key
-        .sign(alg, &[&token])
-        .ok_or(Error::KeyAlgorithmMismatch)?;
+    let signature = key.sign(alg, &token)?;
     token.push(b'.');
-    base64url::encode_into_vec(tag.as_slice(), &mut token);
+    base64url::encode_into_vec(signature.as_slice(), &mut token);
     String::from_utf8(token).map_err(|_| Error::Serialize("non-ASCII base64url".into()))
 }
 

@@ -96,6 +96,17 @@ pub enum Error {
     KeyAlgorithmMismatch,
     /// The operating system's random number generator failed.
     Random,
+    /// `encode` was given a public key: only a private key (or an HMAC secret) signs.
+    KeyCannotSign,
+    /// The cryptographic backend failed to sign.
+    SigningFailed,
+    /// The header names a key ID that the key set does not hold (cut like a `crit` name when
+    /// longer than 64 characters).
+    UnknownKeyId(String),
+    /// The token has no `kid`, and the key set cannot tell which of its keys signed it.
+    MissingKeyId,
+    /// The header given to `encode` names a `kid` other than the signing key's.
+    KeyIdMismatch,
 }
 
 impl fmt::Display for Error {
@@ -148,6 +159,17 @@ impl fmt::Display for Error {
                 f.write_str("The key was not built for the algorithm in the header")
             }
             Error::Random => f.write_str("The operating system's random number generator failed"),
+            Error::KeyCannotSign => f.write_str("The key is a public key and cannot sign"),
+            Error::SigningFailed => f.write_str("The signature could not be made"),
+            Error::UnknownKeyId(kid) => {
+                write!(f, "Unable to find a signing key that matches: {}", QuotedEcho(kid))
+            }
+            Error::MissingKeyId => f.write_str(
+                "Token has no key ID (kid) and several keys could verify it",
+            ),
+            Error::KeyIdMismatch => {
+                f.write_str("The header's kid is not the key ID of the signing key")
+            }
         }
     }
 }

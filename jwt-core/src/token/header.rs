@@ -43,12 +43,22 @@ pub(crate) const fn default_segment(alg: Algorithm) -> &'static str {
         Algorithm::HS256 => "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9",
         Algorithm::HS384 => "eyJhbGciOiJIUzM4NCIsInR5cCI6IkpXVCJ9",
         Algorithm::HS512 => "eyJhbGciOiJIUzUxMiIsInR5cCI6IkpXVCJ9",
+        Algorithm::RS256 => "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9",
+        Algorithm::RS384 => "eyJhbGciOiJSUzM4NCIsInR5cCI6IkpXVCJ9",
+        Algorithm::RS512 => "eyJhbGciOiJSUzUxMiIsInR5cCI6IkpXVCJ9",
+        Algorithm::PS256 => "eyJhbGciOiJQUzI1NiIsInR5cCI6IkpXVCJ9",
+        Algorithm::PS384 => "eyJhbGciOiJQUzM4NCIsInR5cCI6IkpXVCJ9",
+        Algorithm::PS512 => "eyJhbGciOiJQUzUxMiIsInR5cCI6IkpXVCJ9",
+        Algorithm::ES256 => "eyJhbGciOiJFUzI1NiIsInR5cCI6IkpXVCJ9",
+        Algorithm::ES384 => "eyJhbGciOiJFUzM4NCIsInR5cCI6IkpXVCJ9",
+        Algorithm::ES512 => "eyJhbGciOiJFUzUxMiIsInR5cCI6IkpXVCJ9",
+        Algorithm::EdDSA => "eyJhbGciOiJFZERTQSIsInR5cCI6IkpXVCJ9",
     }
 }
 
 /// The members of the default header of each algorithm, built once.
 fn default_members(alg: Algorithm) -> &'static Map<String, Value> {
-    static DEFAULTS: OnceLock<[Map<String, Value>; 3]> = OnceLock::new();
+    static DEFAULTS: OnceLock<[Map<String, Value>; Algorithm::ALL.len()]> = OnceLock::new();
     let defaults = DEFAULTS.get_or_init(|| {
         Algorithm::ALL.map(|alg| {
             let mut members = Map::new();
@@ -57,11 +67,11 @@ fn default_members(alg: Algorithm) -> &'static Map<String, Value> {
             members
         })
     });
-    match alg {
-        Algorithm::HS256 => &defaults[0],
-        Algorithm::HS384 => &defaults[1],
-        Algorithm::HS512 => &defaults[2],
-    }
+    let index = Algorithm::ALL
+        .iter()
+        .position(|candidate| *candidate == alg)
+        .unwrap_or(0);
+    &defaults[index]
 }
 
 impl Header {
@@ -95,13 +105,11 @@ impl Header {
         allowed: &[Algorithm],
         parse: impl FnOnce(&[u8]) -> Result<Map<String, Value>, Error>,
     ) -> Result<Self, Error> {
-        for alg in Algorithm::ALL {
-            if segment == default_segment(alg).as_bytes() {
-                return if allowed.contains(&alg) {
-                    Ok(Header::new(alg))
-                } else {
-                    Err(Error::AlgorithmNotAllowed)
-                };
+        // Only the allowed algorithms' segments are compared: the default header of any other
+        // algorithm is parsed below and refused there as not allowed.
+        for alg in allowed {
+            if segment == default_segment(*alg).as_bytes() {
+                return Ok(Header::new(*alg));
             }
         }
         Header::from_members(parse(segment)?, allowed)

@@ -10,5 +10,6 @@ pub(crate) mod encode;
 pub(crate) mod error;
 pub(crate) mod header;
 pub(crate) mod key;
+pub(crate) mod key_set;
 pub(crate) mod numeric_date;
 pub(crate) mod validation;

@@ -17,5 +17,6 @@ pub fn hmac(algorithm: Algorithm, secret: &[u8], data: &[u8]) -> Vec<u8> {
         Algorithm::HS256 => run::<hmac::Hmac<sha2::Sha256>>(secret, data),
         Algorithm::HS384 => run::<hmac::Hmac<sha2::Sha384>>(secret, data),
         Algorithm::HS512 => run::<hmac::Hmac<sha2::Sha512>>(secret, data),
+        other => panic!("{other} is not an HMAC algorithm"),
     }
 }
