@@ -3,7 +3,7 @@
 use std::fmt;
 
 use http::StatusCode;
-use jwt_core::{Claims, Header, KeyError, TokenData};
+use jwt_core::{Algorithm, Claims, Header, KeyError, TokenData};
 
 use crate::{CookieError, TokenLocation};
 
@@ -114,6 +114,23 @@ pub enum JwtError {
     /// misconfiguration). Refused rather than skipped, so a token there is never silently
     /// ignored.
     UnreadableLocation(TokenLocation),
+    /// Creating a token without a signing key: the manager has only a verification key
+    /// (`JWT_PUBLIC_KEY` alone, a key set without an active key) and no `encode_key_loader`.
+    /// flask-jwt-extended's message, `JWT_PRIVATE_KEY must be set to use asymmetric cryptography
+    /// algorithm "RS256"`; a server misconfiguration, status 500.
+    MissingSigningKey {
+        /// `JWT_ALGORITHM`.
+        algorithm: Algorithm,
+    },
+    /// Verifying a token without a verification key: an asymmetric algorithm with neither
+    /// `JWT_PUBLIC_KEY` nor `JWT_PRIVATE_KEY`, in a manager whose `encode_key_loader` signs and
+    /// that has no `decode_key_loader`. flask-jwt-extended's message, `JWT_PUBLIC_KEY must be
+    /// set to use asymmetric cryptography algorithm "RS256"`; a server misconfiguration, status
+    /// 500.
+    MissingVerificationKey {
+        /// `JWT_ALGORITHM`.
+        algorithm: Algorithm,
+    },
 }
 
 impl JwtError {
@@ -145,7 +162,9 @@ impl JwtError {
             | SubjectNotString { .. }
             | Cookie(_)
             | AsyncLoaderInSyncHandler
-            | UnreadableLocation(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            | UnreadableLocation(_)
+            | MissingSigningKey { .. }
+            | MissingVerificationKey { .. } => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -275,6 +294,18 @@ impl fmt::Display for JwtError {
                 "No JwtManager for this request: install one with JwtManager::install_default, \
                  put one in the request extensions, or name one with #[jwt_required(manager = ...)]",
             ),
+            MissingSigningKey { algorithm } if algorithm.is_hmac() => write!(
+                f,
+                "JWT_SECRET_KEY or flask SECRET_KEY must be set when using symmetric algorithm \"{algorithm}\""
+            ),
+            MissingSigningKey { algorithm } => write!(
+                f,
+                "JWT_PRIVATE_KEY must be set to use asymmetric cryptography algorithm \"{algorithm}\""
+            ),
+            MissingVerificationKey { algorithm } => write!(
+                f,
+                "JWT_PUBLIC_KEY must be set to use asymmetric cryptography algorithm \"{algorithm}\""
+            ),
         }
     }
 }
@@ -305,10 +336,47 @@ impl From<jwt_core::Error> for JwtError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ConfigError {
-    /// `JWT_SECRET_KEY` is not set.
+    /// `JWT_SECRET_KEY` is not set, and the algorithm is HS256, HS384 or HS512.
     MissingSecretKey,
     /// `JWT_SECRET_KEY` does not make a key for the configured algorithms.
     SecretKey(KeyError),
+    /// `JWT_PRIVATE_KEY` does not make a private key (not PEM, a public key, an RSA key under
+    /// 2048 bits, ...).
+    PrivateKey(KeyError),
+    /// `JWT_PUBLIC_KEY` does not make a public key.
+    PublicKey(KeyError),
+    /// An algorithm of `JWT_ALGORITHM` or `JWT_DECODE_ALGORITHMS` that the key which would sign
+    /// or verify it cannot serve: `HS256` next to an RSA `JWT_PUBLIC_KEY`, `ES256` with an RSA
+    /// key, `RS256` with an HMAC secret. flask-jwt-extended verifies every decode algorithm
+    /// with the one key `JWT_ALGORITHM` chooses, so such a token could never verify there either.
+    AlgorithmKeyMismatch {
+        /// `JWT_ALGORITHM` or `JWT_DECODE_ALGORITHMS`.
+        algorithm_option: &'static str,
+        /// The algorithm.
+        algorithm: Algorithm,
+        /// Where the key comes from: `JWT_SECRET_KEY`, `JWT_PRIVATE_KEY`, `JWT_PUBLIC_KEY`, or
+        /// the builder method (`signing_key`, `verification_key`, `key_set`).
+        key_option: &'static str,
+        /// What the key is (`RSA key`, `P-256 EC key`, `HMAC secret`, ...).
+        found: String,
+    },
+    /// An asymmetric `JWT_ALGORITHM` with neither `JWT_PRIVATE_KEY` nor `JWT_PUBLIC_KEY` (nor a
+    /// key given to the builder, nor a key loader): the manager could neither sign nor verify.
+    MissingAsymmetricKey {
+        /// `JWT_ALGORITHM`.
+        algorithm: Algorithm,
+    },
+    /// The signing key is a public key.
+    SigningKeyCannotSign {
+        /// Where it comes from (`signing_key`, `key_set`).
+        key_option: &'static str,
+    },
+    /// An asymmetric algorithm or key in a build without the `asymmetric` feature.
+    AsymmetricUnavailable {
+        /// The option: `JWT_ALGORITHM`, `JWT_DECODE_ALGORITHMS`, `JWT_PRIVATE_KEY` or
+        /// `JWT_PUBLIC_KEY`.
+        option: &'static str,
+    },
     /// `JWT_HEADER_NAME` is empty.
     EmptyHeaderName,
     /// A header-name option is not a valid HTTP header name.
@@ -351,6 +419,33 @@ impl fmt::Display for ConfigError {
                  or the JwtConfig field) while migrating an application that has one"
             ),
             ConfigError::SecretKey(e) => write!(f, "JWT_SECRET_KEY: {e}"),
+            ConfigError::PrivateKey(e) => write!(f, "JWT_PRIVATE_KEY: {e}"),
+            ConfigError::PublicKey(e) => write!(f, "JWT_PUBLIC_KEY: {e}"),
+            ConfigError::AlgorithmKeyMismatch {
+                algorithm_option,
+                algorithm,
+                key_option,
+                found,
+            } => write!(
+                f,
+                "{algorithm_option} has {algorithm}, which {key_option} (a {found}) cannot serve: \
+                 every algorithm of JWT_ALGORITHM and JWT_DECODE_ALGORITHMS must be of the key's \
+                 family (an HMAC key is never made from PEM text)"
+            ),
+            ConfigError::MissingAsymmetricKey { algorithm } => write!(
+                f,
+                "JWT_PRIVATE_KEY or JWT_PUBLIC_KEY must be set to use asymmetric cryptography \
+                 algorithm \"{algorithm}\""
+            ),
+            ConfigError::SigningKeyCannotSign { key_option } => write!(
+                f,
+                "{key_option}: the signing key is a public key and cannot sign"
+            ),
+            ConfigError::AsymmetricUnavailable { option } => write!(
+                f,
+                "{option}: asymmetric algorithms and keys need the `asymmetric` feature \
+                 (of jwt-extended, or of jwt-http)"
+            ),
             ConfigError::EmptyHeaderName => f.write_str("JWT_HEADER_NAME cannot be empty"),
             ConfigError::InvalidHeaderName { option, value } => {
                 write!(f, "{option}: {value:?} is not a valid HTTP header name")

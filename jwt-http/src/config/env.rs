@@ -27,8 +27,8 @@ macro_rules! options {
 
 options! {
     "JWT_SECRET_KEY" => secret into secret_key,
-    "JWT_PRIVATE_KEY" => no_asymmetric_key,
-    "JWT_PUBLIC_KEY" => no_asymmetric_key,
+    "JWT_PRIVATE_KEY" => private_key into private_key,
+    "JWT_PUBLIC_KEY" => public_key into public_key,
     "JWT_ALGORITHM" => algorithm into algorithm,
     "JWT_DECODE_ALGORITHMS" => algorithms into decode_algorithms,
     "JWT_ACCESS_TOKEN_EXPIRES" => expiry into access_token_expires,
@@ -144,7 +144,8 @@ impl JwtConfig {
     /// | variables | accepted values |
     /// |---|---|
     /// | `JWT_SECRET_KEY` | a string; `null` unsets it |
-    /// | `JWT_ALGORITHM` | `HS256`, `HS384` or `HS512` |
+    /// | `JWT_PRIVATE_KEY`, `JWT_PUBLIC_KEY` | PEM text (real newlines, as `"$(cat key.pem)"` gives); `null` or empty: unset. Needs the `asymmetric` feature |
+    /// | `JWT_ALGORITHM` | `HS256`, `HS384` or `HS512`; with the `asymmetric` feature also `RS256`, `RS384`, `RS512`, `PS256`, `PS384`, `PS512`, `ES256`, `ES384`, `ES512`, `EdDSA` (exact case) |
     /// | `JWT_DECODE_ALGORITHMS` | a list of those names (or one name); `null` or `[]`: `[JWT_ALGORITHM]` |
     /// | `JWT_ACCESS_TOKEN_EXPIRES`, `JWT_REFRESH_TOKEN_EXPIRES` | an integer ≥ 0 (seconds; `0` never expires, as in flask) or `false` ([`Expiry::Never`]) |
     /// | `JWT_DECODE_AUDIENCE`, `JWT_DECODE_ISSUER` | a string or a list of strings; `null` |
@@ -156,7 +157,6 @@ impl JwtConfig {
     /// | `JWT_COOKIE_SAMESITE` | `Strict`, `Lax`, `None` (any case, as Werkzeug), or `null` for no attribute |
     /// | `JWT_COOKIE_DOMAIN` | a string; `null` or `""` for none |
     /// | `JWT_CSRF_METHODS` | a list of method names, e.g. `["POST","PUT"]` (matched case-sensitively) |
-    /// | `JWT_PRIVATE_KEY`, `JWT_PUBLIC_KEY` | must be unset, `null` or empty: asymmetric algorithms are not supported |
     /// | every other option of flask-jwt-extended's §1 table (`JWT_IDENTITY_CLAIM`, `JWT_HEADER_NAME`, the cookie names and paths, …) | a string |
     ///
     /// Other names are ignored: variables without the `JWT_` prefix, `JWT_*` names
@@ -185,7 +185,7 @@ impl JwtConfig {
     /// assert!(config.cookie_secure);
     /// assert_eq!(config.cookie_samesite, Some(SameSite::Lax));
     ///
-    /// let err = config.apply_vars([("JWT_ALGORITHM".to_owned(), "RS256".to_owned())]);
+    /// let err = config.apply_vars([("JWT_ALGORITHM".to_owned(), "none".to_owned())]);
     /// assert!(matches!(err, Err(ConfigError::InvalidValue { option, .. }) if option == "JWT_ALGORITHM"));
     /// # Ok::<(), ConfigError>(())
     /// ```
@@ -276,23 +276,53 @@ impl Var<'_> {
         }
     }
 
-    fn no_asymmetric_key(&self) -> Result<(), ConfigError> {
+    /// `JWT_PRIVATE_KEY`: PEM text, kept as a [`Secret`] (never quoted in an error).
+    fn private_key(&self) -> Result<Option<Secret>, ConfigError> {
+        Ok(self
+            .pem("a private key")?
+            .map(|pem| Secret::from(pem.as_str())))
+    }
+
+    /// `JWT_PUBLIC_KEY`: PEM text.
+    fn public_key(&self) -> Result<Option<String>, ConfigError> {
+        self.pem("a public key")
+    }
+
+    /// PEM text; `null` and `""` are `None`. Without the `asymmetric` feature only those.
+    fn pem(&self, what: &str) -> Result<Option<String>, ConfigError> {
         match &self.value {
-            Value::Null => Ok(()),
-            Value::String(s) if s.is_empty() => Ok(()),
-            _ => Err(self.error(
-                "asymmetric algorithms are not supported: only HMAC algorithms (HS256, HS384, HS512) with JWT_SECRET_KEY",
-            )),
+            Value::Null => Ok(None),
+            Value::String(s) if s.is_empty() => Ok(None),
+            Value::String(_) if cfg!(not(feature = "asymmetric")) => Err(self.error(format!(
+                "{what} needs the `asymmetric` feature (of jwt-extended, or of jwt-http): this \
+                 build has only HMAC algorithms (HS256, HS384, HS512) with JWT_SECRET_KEY"
+            ))),
+            Value::String(s) => Ok(Some(s.clone())),
+            other => Err(self.error(format!(
+                "must be the PEM text of {what}, not {}",
+                kind(other)
+            ))),
         }
     }
 
     fn algorithm_named(&self, value: &Value) -> Result<Algorithm, ConfigError> {
         match value {
-            Value::String(name) => Algorithm::from_name(name).ok_or_else(|| {
-                self.error(format!(
-                    "unsupported algorithm {name:?}: only HMAC algorithms (HS256, HS384, HS512) are supported"
-                ))
-            }),
+            Value::String(name) => match Algorithm::from_name(name) {
+                Some(alg) if alg.is_hmac() || cfg!(feature = "asymmetric") => Ok(alg),
+                Some(alg) => Err(self.error(format!(
+                    "{alg} needs the `asymmetric` feature (of jwt-extended, or of jwt-http): this \
+                     build has only HMAC algorithms (HS256, HS384, HS512)"
+                ))),
+                None if cfg!(feature = "asymmetric") => Err(self.error(format!(
+                    "unsupported algorithm {name:?}: supported are HS256, HS384, HS512, RS256, \
+                     RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512 and EdDSA"
+                ))),
+                None => Err(self.error(format!(
+                    "unsupported algorithm {name:?}: only HMAC algorithms (HS256, HS384, HS512) \
+                     are supported in this build (RS*, PS*, ES* and EdDSA with the `asymmetric` \
+                     feature)"
+                ))),
+            },
             other => Err(self.error(format!(
                 "must be an algorithm name such as \"HS256\", not {}",
                 kind(other)
@@ -612,16 +642,27 @@ mod tests {
     }
 
     #[test]
-    fn asymmetric_keys_are_refused_only_when_set() {
+    fn asymmetric_keys() {
+        let pem = "-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----";
         for name in ["JWT_PRIVATE_KEY", "JWT_PUBLIC_KEY"] {
-            assert!(one(name, "").is_ok());
-            assert!(one(name, "\"\"").is_ok());
-            assert!(one(name, "null").is_ok());
-            assert_invalid(
-                name,
-                "-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----",
-                "asymmetric algorithms are not supported",
-            );
+            for unset in ["", "\"\"", "null"] {
+                let config = one(name, unset).unwrap();
+                assert!(config.private_key.is_none() && config.public_key.is_none());
+            }
+            assert_invalid(name, "[1]", "must be the PEM text of");
+            assert_invalid(name, "12", "not a number");
+            if cfg!(feature = "asymmetric") {
+                let config = one(name, pem).unwrap();
+                if name == "JWT_PRIVATE_KEY" {
+                    assert_eq!(config.private_key, Some(Secret::from(pem)));
+                    // Redacted like the secret.
+                    assert!(!format!("{config:?}").contains("MFkw"));
+                } else {
+                    assert_eq!(config.public_key.as_deref(), Some(pem));
+                }
+            } else {
+                assert_invalid(name, pem, "needs the `asymmetric` feature");
+            }
         }
     }
 
@@ -635,10 +676,22 @@ mod tests {
             one("JWT_ALGORITHM", "\"HS384\"").unwrap().algorithm,
             Algorithm::HS384
         );
-        assert_invalid("JWT_ALGORITHM", "RS256", "only HMAC algorithms");
-        assert_invalid("JWT_ALGORITHM", "none", "only HMAC algorithms");
-        assert_invalid("JWT_ALGORITHM", "hs256", "only HMAC algorithms");
+        let unsupported = if cfg!(feature = "asymmetric") {
+            "supported are HS256, HS384, HS512, RS256"
+        } else {
+            "only HMAC algorithms"
+        };
+        assert_invalid("JWT_ALGORITHM", "none", unsupported);
+        assert_invalid("JWT_ALGORITHM", "hs256", unsupported);
+        assert_invalid("JWT_ALGORITHM", "ES256K", unsupported);
         assert_invalid("JWT_ALGORITHM", "256", "must be an algorithm name");
+        for name in ["RS256", "PS384", "ES512", "EdDSA"] {
+            if cfg!(feature = "asymmetric") {
+                assert_eq!(one("JWT_ALGORITHM", name).unwrap().algorithm.name(), name);
+            } else {
+                assert_invalid("JWT_ALGORITHM", name, "needs the `asymmetric` feature");
+            }
+        }
         assert_eq!(
             one("JWT_DECODE_ALGORITHMS", "[\"HS256\",\"HS512\"]")
                 .unwrap()
@@ -659,11 +712,21 @@ mod tests {
             .unwrap()
             .decode_algorithms
             .is_empty());
-        assert_invalid(
-            "JWT_DECODE_ALGORITHMS",
-            "[\"HS256\",\"ES256\"]",
-            "only HMAC algorithms",
-        );
+        if cfg!(feature = "asymmetric") {
+            assert_eq!(
+                one("JWT_DECODE_ALGORITHMS", "[\"RS256\",\"PS256\"]")
+                    .unwrap()
+                    .decode_algorithms,
+                [Algorithm::RS256, Algorithm::PS256]
+            );
+        } else {
+            assert_invalid(
+                "JWT_DECODE_ALGORITHMS",
+                "[\"HS256\",\"ES256\"]",
+                "ES256 needs the `asymmetric` feature",
+            );
+        }
+        assert_invalid("JWT_DECODE_ALGORITHMS", "[\"HS256\",\"none\"]", unsupported);
         assert_invalid("JWT_DECODE_ALGORITHMS", "[1]", "must be an algorithm name");
         assert_invalid(
             "JWT_DECODE_ALGORITHMS",

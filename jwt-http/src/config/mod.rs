@@ -62,16 +62,30 @@ pub enum AudienceClaim {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct JwtConfig {
-    /// `JWT_SECRET_KEY`: the HMAC secret. Required; no default.
+    /// `JWT_SECRET_KEY`: the HMAC secret. Required when `algorithm` is HS256, HS384 or HS512
+    /// (and ignored otherwise, as in flask-jwt-extended); no default.
     pub secret_key: Option<Secret>,
+    /// `JWT_PRIVATE_KEY`: the PEM text of the private key that signs new tokens when
+    /// `algorithm` is asymmetric (`PRIVATE KEY` = PKCS#8, `RSA PRIVATE KEY` = PKCS#1, `EC PRIVATE
+    /// KEY` = SEC1). Held as a [`Secret`]: redacted in `Debug`, zeroed when dropped. Needs the
+    /// `asymmetric` feature. Without `public_key`, its public half also verifies. Default `None`.
+    pub private_key: Option<Secret>,
+    /// `JWT_PUBLIC_KEY`: the PEM text of the public key that verifies tokens when `algorithm`
+    /// is asymmetric (`PUBLIC KEY` = SubjectPublicKeyInfo, `RSA PUBLIC KEY` = PKCS#1). Needs the
+    /// `asymmetric` feature. Default `None`.
+    pub public_key: Option<String>,
     /// Accept a secret shorter than the hash output (32/48/64 bytes). Default `false`:
     /// **stricter than flask-jwt-extended**, which accepts any length. Turn on only to verify
     /// tokens of an application that has a short secret, while rotating to a long one.
     pub insecure_allow_short_secret: bool,
-    /// `JWT_ALGORITHM`: signing algorithm. Default HS256.
+    /// `JWT_ALGORITHM`: signing algorithm. Default HS256. It decides the keys, as in
+    /// flask-jwt-extended: HS* sign and verify with `secret_key`; RS*, PS*, ES* and EdDSA (the
+    /// `asymmetric` feature) sign with `private_key` and verify with `public_key`.
     pub algorithm: Algorithm,
     /// `JWT_DECODE_ALGORITHMS`: algorithms accepted on decode. Default empty, meaning
-    /// `[algorithm]`; `algorithm` is always accepted.
+    /// `[algorithm]`; `algorithm` is always accepted. The verification key must serve each of
+    /// them (one RSA key serves `RS256` and `PS256`; `HS256` next to an RSA key is refused when
+    /// the manager is built).
     pub decode_algorithms: Vec<Algorithm>,
     /// `JWT_ACCESS_TOKEN_EXPIRES`. Default 15 minutes.
     pub access_token_expires: Expiry,
@@ -162,6 +176,8 @@ impl Default for JwtConfig {
     fn default() -> Self {
         JwtConfig {
             secret_key: None,
+            private_key: None,
+            public_key: None,
             insecure_allow_short_secret: false,
             algorithm: Algorithm::HS256,
             decode_algorithms: Vec::new(),

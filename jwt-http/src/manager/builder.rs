@@ -4,9 +4,10 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use jwt_core::{Algorithm, Claims, Header, Key, TokenData};
+use jwt_core::{Algorithm, Claims, Header, Key, KeySet, TokenData};
 use serde_json::{Map, Value};
 
+use super::keys::{ProvidedKeys, VerifyKeys};
 use super::loaders::{BoxFuture, Callbacks, ErrorResponse, Hook, User};
 use crate::{ConfigError, JwtConfig, JwtManager};
 
@@ -15,6 +16,7 @@ use crate::{ConfigError, JwtConfig, JwtManager};
 pub struct JwtManagerBuilder {
     config: JwtConfig,
     callbacks: Callbacks,
+    keys: ProvidedKeys,
 }
 
 /// [`JwtManager::builder_from`]: a builder over `config`.
@@ -50,12 +52,111 @@ impl JwtManagerBuilder {
         JwtManagerBuilder {
             config,
             callbacks: Callbacks::default(),
+            keys: ProvidedKeys::default(),
         }
     }
 
     /// `JWT_SECRET_KEY`.
     pub fn secret_key(mut self, secret: impl Into<crate::Secret>) -> Self {
         self.config.secret_key = Some(secret.into());
+        self
+    }
+
+    /// `JWT_PRIVATE_KEY`: the PEM text of the private key that signs when the algorithm is
+    /// asymmetric (PKCS#8 `PRIVATE KEY`, PKCS#1 `RSA PRIVATE KEY`, SEC1 `EC PRIVATE KEY`).
+    /// Without [`public_key_pem`](Self::public_key_pem) its public half also verifies. Needs
+    /// the `asymmetric` feature; the text is held as a [`Secret`](crate::Secret).
+    ///
+    /// ```
+    /// # #[cfg(feature = "asymmetric")] {
+    /// use jwt_http::JwtManager;
+    /// use jwt_core::Algorithm;
+    /// let pem = "-----BEGIN PRIVATE KEY-----
+    /// MC4CAQAwBQYDK2VwBCIEIJ1hsZ3v/VpguoRK9JLsLMREScVpezJpGXA7rAMcrn9g
+    /// -----END PRIVATE KEY-----";
+    /// let manager = JwtManager::builder().algorithm(Algorithm::EdDSA).private_key_pem(pem).build()?;
+    /// let token = manager.create_access_token("alice")?;
+    /// assert_eq!(manager.decode_token(&token, false)?.claims.sub(), Some("alice"));
+    /// # }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn private_key_pem(mut self, pem: impl Into<crate::Secret>) -> Self {
+        self.config.private_key = Some(pem.into());
+        self
+    }
+
+    /// `JWT_PUBLIC_KEY`: the PEM text of the public key that verifies when the algorithm is
+    /// asymmetric (`PUBLIC KEY` = SubjectPublicKeyInfo, PKCS#1 `RSA PUBLIC KEY`). A manager
+    /// with only this key verifies; creating a token then fails with
+    /// [`JwtError::MissingSigningKey`](crate::JwtError::MissingSigningKey), flask-jwt-extended's
+    /// `JWT_PRIVATE_KEY must be set ...`. Needs the `asymmetric` feature.
+    ///
+    /// ```
+    /// # #[cfg(feature = "asymmetric")] {
+    /// use jwt_http::JwtManager;
+    /// use jwt_core::Algorithm;
+    /// let pem = "-----BEGIN PUBLIC KEY-----
+    /// MCowBQYDK2VwAyEA11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=
+    /// -----END PUBLIC KEY-----";
+    /// let verifier = JwtManager::builder().algorithm(Algorithm::EdDSA).public_key_pem(pem).build()?;
+    /// let refused = verifier.create_access_token("alice").unwrap_err();
+    /// assert_eq!(
+    ///     refused.to_string(),
+    ///     "JWT_PRIVATE_KEY must be set to use asymmetric cryptography algorithm \"EdDSA\""
+    /// );
+    /// # }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn public_key_pem(mut self, pem: impl Into<String>) -> Self {
+        self.config.public_key = Some(pem.into());
+        self
+    }
+
+    /// The key new tokens are signed with, prepared by the caller (from DER, a JWK,
+    /// [`Key::generate`](jwt_core::Key), an HMAC secret, ...); it replaces `JWT_SECRET_KEY` or
+    /// `JWT_PRIVATE_KEY` for signing. Its `kid`, if any, is written into every token's header.
+    /// It must be able to sign and support `JWT_ALGORITHM`. Without
+    /// [`verification_key`](Self::verification_key) or [`key_set`](Self::key_set),
+    /// verification uses the settings (`JWT_SECRET_KEY`, `JWT_PUBLIC_KEY`), else the public
+    /// half of this key.
+    pub fn signing_key(mut self, key: Key) -> Self {
+        self.keys.signing = Some((key, "signing_key"));
+        self
+    }
+
+    /// The key tokens are verified with, prepared by the caller; it replaces `JWT_SECRET_KEY`
+    /// or `JWT_PUBLIC_KEY` for verification. It must support every algorithm of
+    /// `JWT_DECODE_ALGORITHMS` and `JWT_ALGORITHM`. A token's `kid` is not looked at.
+    pub fn verification_key(mut self, key: Key) -> Self {
+        self.keys.verify = Some((VerifyKeys::Single(key), "verification_key"));
+        self
+    }
+
+    /// Several keys by `kid`, for rotation: new tokens are signed with the set's active key
+    /// (its `kid` in the header; none active: creating a token fails as with only a public
+    /// key), and tokens are verified with the key their `kid` names
+    /// ([`KeySet::select`](jwt_core::KeySet::select)): an unknown `kid` is refused with 422
+    /// `Unable to find a signing key that matches: "<kid>"`, a token without `kid` follows the
+    /// set's [`MissingKid`](jwt_core::MissingKid) rule. Replaces the keys of the settings and
+    /// any earlier [`signing_key`](Self::signing_key) / [`verification_key`](Self::verification_key).
+    ///
+    /// ```
+    /// use jwt_core::{Algorithm, Key, KeySet};
+    /// use jwt_http::JwtManager;
+    /// let old = Key::new(Algorithm::HS256, [1u8; 32])?.with_kid("2026-11");
+    /// let new = Key::new(Algorithm::HS256, [2u8; 32])?.with_kid("2026-12");
+    /// let mut keys = KeySet::new();
+    /// keys.insert(old.clone())?;
+    /// keys.insert(new)?;
+    /// keys.activate("2026-12")?;
+    /// let manager = JwtManager::builder().key_set(keys).build()?;
+    /// let token = manager.create_access_token("alice")?;
+    /// assert_eq!(manager.decode_token(&token, false)?.header.kid(), Some("2026-12"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn key_set(mut self, keys: KeySet) -> Self {
+        self.keys.signing = keys.active().cloned().map(|key| (key, "key_set"));
+        self.keys.verify = Some((VerifyKeys::Set(Arc::new(keys)), "key_set"));
         self
     }
 
@@ -185,7 +286,7 @@ impl JwtManagerBuilder {
 
     /// Validates the settings and builds the manager.
     pub fn build(self) -> Result<JwtManager, ConfigError> {
-        JwtManager::with_callbacks(self.config, self.callbacks)
+        JwtManager::with_callbacks(self.config, self.callbacks, self.keys)
     }
 }
 
@@ -348,8 +449,11 @@ impl JwtManagerBuilder {
     }
 
     /// `@jwt.encode_key_loader`: the key to sign a new token with, from the identity as given.
-    /// Build keys once and hand out clones (a [`Key`] clone copies prepared HMAC state; building
-    /// one hashes the secret). The key must support the signing algorithm.
+    /// Build keys once and hand out clones (a [`Key`] clone copies prepared HMAC state or
+    /// shares an asymmetric key; building one hashes the secret or parses the key). The key must
+    /// support the signing algorithm and be able to sign (a public key fails the creation with
+    /// a 500). Its `kid`, if any ([`Key::with_kid`]), is written into the token's header, which
+    /// flask-jwt-extended cannot do (its issue #551).
     pub fn encode_key_loader(mut self, f: impl Fn(&Value) -> Key + Send + Sync + 'static) -> Self {
         self.callbacks.encode_key = Some(Arc::new(f));
         self
@@ -357,7 +461,10 @@ impl JwtManagerBuilder {
 
     /// `@jwt.decode_key_loader`: the key to verify a token with, chosen from its **unverified**
     /// header and claims (for example by `kid`, for key rotation). What they say is untrusted:
-    /// use them only to choose among the application's own keys.
+    /// use them only to choose among the application's own keys. The token's `alg` must still
+    /// be among the decode algorithms and one the returned key serves. For rotation by `kid`,
+    /// [`key_set`](Self::key_set) does the choosing (and refuses unknown `kid`s) without a
+    /// loader.
     pub fn decode_key_loader(
         mut self,
         f: impl Fn(&Header, &Claims) -> Key + Send + Sync + 'static,

@@ -197,6 +197,14 @@ impl<'m, I: Serialize> TokenBuilder<'m, I> {
     fn sign(&self, loaded: Loaded<'_>) -> Result<String, JwtError> {
         let manager = self.manager;
         let config = manager.config();
+        // The loader's key, else the manager's; a verify-only manager has none.
+        let key =
+            loaded
+                .encode_key
+                .or(manager.signing_key())
+                .ok_or(JwtError::MissingSigningKey {
+                    algorithm: config.algorithm,
+                })?;
         let additional = loaded.claims;
         if config.verify_sub {
             // The `sub` claim about to be written: an additional claim of that name, else the
@@ -282,7 +290,6 @@ impl<'m, I: Serialize> TokenBuilder<'m, I> {
                 .insert(name.clone(), value.clone())
                 .map_err(JwtError::Create)?;
         }
-        let key = loaded.encode_key.unwrap_or(manager.key());
         claims.sign(&header, key).map_err(JwtError::Create)
     }
 }

@@ -30,7 +30,10 @@ impl JwtManager {
         // One clock read for the claims and for `exp` below.
         let now = self.now();
         let data = match &self.inner.callbacks.decode_key {
-            None => jwt_core::decode_at(token, &self.inner.key, &self.inner.validation, now)?,
+            None => {
+                self.verify_keys()
+                    .decode(token, &self.inner.validation, now, config.algorithm)?
+            }
             Some(load) => {
                 let validation = &self.inner.validation;
                 if token.len() > validation.max_token_len {

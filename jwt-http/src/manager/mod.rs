@@ -2,7 +2,8 @@
 //!
 //! | file | holds |
 //! |---|---|
-//! | `mod.rs` | the manager (validated settings, prepared key, loaders) and how handlers find it: `install_default`, `current` |
+//! | `mod.rs` | the manager (validated settings, prepared keys, loaders) and how handlers find it: `install_default`, `current` |
+//! | `keys.rs` | the signing key and the verification keys ([`keys::VerifyKeys`]): chosen from the settings as flask-jwt-extended chooses them, checked at build time |
 //! | `builder.rs` | [`JwtManagerBuilder`]: every setting, the hardened cookie preset, the loaders' registration |
 //! | `loaders.rs` | the registered loaders and the types they use ([`ErrorResponse`], [`User`], ...) |
 //! | `create.rs` | token creation: `create_access_token`, [`TokenBuilder`] |
@@ -17,6 +18,8 @@ use std::sync::{Arc, RwLock};
 use http::HeaderName;
 use jwt_core::{Algorithm, Key, Validation};
 
+use keys::{Keys, ProvidedKeys};
+
 use crate::{ConfigError, JwtConfig};
 
 mod body;
@@ -24,6 +27,7 @@ mod builder;
 pub(crate) mod cookies;
 mod create;
 mod decode;
+pub(crate) mod keys;
 mod loaders;
 mod response;
 mod verify;
@@ -63,7 +67,8 @@ pub struct JwtManager {
 struct Inner {
     config: JwtConfig,
     callbacks: Callbacks,
-    key: Key,
+    /// The signing key and what verifies (`keys.rs`).
+    keys: Keys,
     /// Validation for requests: `exp` is checked after flask-jwt-extended's own checks, so that
     /// another defect of an expired token wins, as it does there.
     validation: Validation,
@@ -85,29 +90,26 @@ impl JwtManager {
     /// Validates `config` and prepares the key. Every misconfiguration is reported here, with
     /// the option it concerns, never later as a failed request.
     pub fn new(config: JwtConfig) -> Result<Self, ConfigError> {
-        Self::with_callbacks(config, Callbacks::default())
+        Self::with_callbacks(config, Callbacks::default(), ProvidedKeys::default())
     }
 
-    /// [`new`](Self::new) with the loaders registered on a builder.
+    /// [`new`](Self::new) with the loaders and keys given to a builder.
     pub(super) fn with_callbacks(
         config: JwtConfig,
         callbacks: Callbacks,
+        provided: ProvidedKeys,
     ) -> Result<Self, ConfigError> {
-        let secret = config
-            .secret_key
-            .as_ref()
-            .filter(|s| !s.expose_bytes().is_empty())
-            .ok_or(ConfigError::MissingSecretKey)?;
         let mut algorithms = config.decode_algorithms.clone();
         if !algorithms.contains(&config.algorithm) {
             algorithms.push(config.algorithm);
         }
-        let key = if config.insecure_allow_short_secret {
-            Key::insecure_short_secret(&algorithms, secret.expose_bytes())
-        } else {
-            Key::for_algorithms(&algorithms, secret.expose_bytes())
-        }
-        .map_err(ConfigError::SecretKey)?;
+        let keys = Keys::build(
+            &config,
+            &algorithms,
+            provided,
+            callbacks.encode_key.is_some(),
+            callbacks.decode_key.is_some(),
+        )?;
         if config.header_name.is_empty() {
             return Err(ConfigError::EmptyHeaderName);
         }
@@ -163,7 +165,7 @@ impl JwtManager {
             inner: Arc::new(Inner {
                 config,
                 callbacks,
-                key,
+                keys,
                 validation,
                 header_name,
                 access_csrf_header,
@@ -229,8 +231,15 @@ impl JwtManager {
         &self.inner.callbacks
     }
 
-    pub(crate) fn key(&self) -> &Key {
-        &self.inner.key
+    /// The key new tokens are signed with when no `encode_key_loader` gives one; `None` for a
+    /// verify-only manager.
+    pub(crate) fn signing_key(&self) -> Option<&Key> {
+        self.inner.keys.signing.as_ref()
+    }
+
+    /// What verifies tokens when no `decode_key_loader` gives a key.
+    pub(crate) fn verify_keys(&self) -> &keys::VerifyKeys {
+        &self.inner.keys.verify
     }
 
     pub(crate) fn header_name(&self) -> &HeaderName {
