@@ -57,11 +57,6 @@ use token::{
 pub use algorithm::{Algorithm, Curve, Family, UnknownAlgorithm};
 #[cfg(feature = "asymmetric")]
 pub use asymmetric::jwk::{Jwk, JwkSet};
-#[cfg(feature = "asymmetric")]
-pub use key::DerFormat;
-pub use key_set::{
-    decode_with, decode_with_at, encode_with, KeySet, KeySetError, MissingKid, MAX_KID_LEN,
-};
 pub use claims::{Audience, Claims, Fresh};
 pub use claims_writer::ClaimsWriter;
 pub use clock::{Clock, FixedClock, SystemClock, UnixTime};
@@ -72,7 +67,12 @@ pub use decode::{
 pub use encode::encode;
 pub use error::Error;
 pub use header::Header;
+#[cfg(feature = "asymmetric")]
+pub use key::DerFormat;
 pub use key::{Key, KeyError};
+pub use key_set::{
+    decode_with, decode_with_at, encode_with, KeySet, KeySetError, MissingKid, MAX_KID_LEN,
+};
 pub use numeric_date::NumericDate;
 pub use uuid::{uuid4, uuid4_pair};
 pub use validation::{Validation, DEFAULT_MAX_TOKEN_LEN};

@@ -276,7 +276,9 @@ fn hmac_primitive(report: &mut Report, name: &str, vector: &Value) {
 
     // The JWT key policy (RFC 7518 §3.2): a key shorter than the hash output is refused.
     match Key::new(alg, &key) {
-        Err(KeyError::TooShort { len, min, .. }) if key.len() < alg.hmac_output_len().expect("HMAC") => {
+        Err(KeyError::TooShort { len, min, .. })
+            if key.len() < alg.hmac_output_len().expect("HMAC") =>
+        {
             report.check(
                 len == key.len() && min == alg.hmac_output_len().expect("HMAC"),
                 name,

@@ -36,7 +36,11 @@ pub(crate) enum PublicParts {
     /// Modulus and exponent without leading zero bytes.
     Rsa { n: Vec<u8>, e: Vec<u8> },
     /// Affine coordinates, each exactly the curve's field length.
-    Ec { curve: Curve, x: Vec<u8>, y: Vec<u8> },
+    Ec {
+        curve: Curve,
+        x: Vec<u8>,
+        y: Vec<u8>,
+    },
     /// The 32-byte public key.
     Ed25519 { x: Vec<u8> },
 }
@@ -50,12 +54,12 @@ impl PublicParts {
         }
     }
 
-    /// What the key is, for error messages ("2048-bit RSA key", "P-384 EC key").
+    /// What the key is, for error messages ("a 2048-bit RSA key", "a P-384 EC key").
     pub(crate) fn describe(&self) -> String {
         match self {
-            PublicParts::Rsa { n, .. } => format!("{}-bit RSA key", rsa_bits(n)),
-            PublicParts::Ec { curve, .. } => format!("{} EC key", curve.name()),
-            PublicParts::Ed25519 { .. } => "Ed25519 key".to_owned(),
+            PublicParts::Rsa { n, .. } => format!("a {}-bit RSA key", rsa_bits(n)),
+            PublicParts::Ec { curve, .. } => format!("a {} EC key", curve.name()),
+            PublicParts::Ed25519 { .. } => "an Ed25519 key".to_owned(),
         }
     }
 
@@ -385,8 +389,7 @@ impl AsymmetricKey {
                     qInv: p.qi.as_slice(),
                 };
                 Signer::Rsa(
-                    RsaKeyPair::from_components(&components)
-                        .map_err(|e| rejected("RSA JWK", e))?,
+                    RsaKeyPair::from_components(&components).map_err(|e| rejected("RSA JWK", e))?,
                 )
             }
             (PublicParts::Ec { curve, x, y }, PrivateParts::Scalar(d)) => Signer::Ec(
@@ -401,7 +404,11 @@ impl AsymmetricKey {
                 Ed25519KeyPair::from_seed_and_public_key(&d, x)
                     .map_err(|e| rejected("Ed25519 JWK", e))?,
             ),
-            _ => return Err(KeyError::Invalid("JWK: private parameters do not fit".into())),
+            _ => {
+                return Err(KeyError::Invalid(
+                    "JWK: private parameters do not fit".into(),
+                ))
+            }
         };
         let key = Self::from_signer(algorithms, signer)?;
         if key.public != public {
@@ -426,7 +433,7 @@ impl AsymmetricKey {
             Family::Hmac => {
                 return Err(KeyError::WrongKeyType {
                     algorithm,
-                    found: "a generated asymmetric key".into(),
+                    found: "an HMAC algorithm, which has no generated key pairs".into(),
                 })
             }
         };
@@ -497,7 +504,12 @@ impl AsymmetricKey {
     }
 
     /// Verifies `signature` over `message`; `None` when the key is not bound to `algorithm`.
-    pub(crate) fn verify(&self, algorithm: Algorithm, message: &[u8], signature: &[u8]) -> Option<bool> {
+    pub(crate) fn verify(
+        &self,
+        algorithm: Algorithm,
+        message: &[u8],
+        signature: &[u8],
+    ) -> Option<bool> {
         let (_, parsed) = self.verifiers.iter().find(|(alg, _)| *alg == algorithm)?;
         // JWS ECDSA signatures are R || S at exactly twice the field length (RFC 7518 §3.4);
         // anything else (DER, a byte more or less) is refused here, whatever a backend accepts.

@@ -42,7 +42,10 @@ impl Block {
             "PRIVATE KEY" => Ok(PrivateDer::Pkcs8(&self.der)),
             "RSA PRIVATE KEY" => Ok(PrivateDer::Pkcs1(&self.der)),
             "EC PRIVATE KEY" => Ok(PrivateDer::Sec1(&self.der)),
-            other => Err(unsupported(other, "PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY")),
+            other => Err(unsupported(
+                other,
+                "PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY",
+            )),
         }
     }
 

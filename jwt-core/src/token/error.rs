@@ -162,11 +162,15 @@ impl fmt::Display for Error {
             Error::KeyCannotSign => f.write_str("The key is a public key and cannot sign"),
             Error::SigningFailed => f.write_str("The signature could not be made"),
             Error::UnknownKeyId(kid) => {
-                write!(f, "Unable to find a signing key that matches: {}", QuotedEcho(kid))
+                write!(
+                    f,
+                    "Unable to find a signing key that matches: {}",
+                    QuotedEcho(kid)
+                )
             }
-            Error::MissingKeyId => f.write_str(
-                "Token has no key ID (kid) and several keys could verify it",
-            ),
+            Error::MissingKeyId => {
+                f.write_str("Token has no key ID (kid) and several keys could verify it")
+            }
             Error::KeyIdMismatch => {
                 f.write_str("The header's kid is not the key ID of the signing key")
             }

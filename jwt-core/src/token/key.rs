@@ -42,7 +42,7 @@ pub enum KeyError {
     WrongKeyType {
         /// The algorithm asked for.
         algorithm: Algorithm,
-        /// What the key is ("P-384 EC key", "HMAC secret").
+        /// What the key is ("a P-384 EC key", "an HMAC secret").
         found: String,
     },
     /// An RSA modulus outside 2048..=8192 bits (RFC 7518 §3.3 asks for at least 2048).
@@ -81,7 +81,10 @@ impl fmt::Display for KeyError {
                  used as an HMAC secret.",
             ),
             KeyError::WrongKeyType { algorithm, found } => {
-                write!(f, "{algorithm} cannot be used with this key: it is a {found}")
+                write!(
+                    f,
+                    "{algorithm} cannot be used with this key: it is {found}"
+                )
             }
             KeyError::RsaKeySize { bits: Some(bits) } => write!(
                 f,
@@ -135,6 +138,9 @@ impl Signature {
     }
 }
 
+// The HMAC states stay inline (no indirection per token on the HMAC path); an asymmetric key
+// is one `Arc`, so the size difference is the point, not an accident.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone)]
 enum Inner {
     Hmac(Prepared),
@@ -246,7 +252,7 @@ impl Key {
         if let Some(alg) = algorithms.iter().find(|alg| !alg.is_hmac()) {
             return Err(KeyError::WrongKeyType {
                 algorithm: *alg,
-                found: "HMAC secret".into(),
+                found: "an HMAC secret".into(),
             });
         }
         if secret.is_empty() {
@@ -377,7 +383,12 @@ impl Key {
 
     /// Checks `signature` over `data`: for HMAC at full length in constant time. `None` when
     /// the key is not for `algorithm`.
-    pub(crate) fn verify(&self, algorithm: Algorithm, data: &[u8], signature: &[u8]) -> Option<bool> {
+    pub(crate) fn verify(
+        &self,
+        algorithm: Algorithm,
+        data: &[u8],
+        signature: &[u8],
+    ) -> Option<bool> {
         fn run<M: Mac + Clone>(mac: &M, data: &[u8], tag: &[u8]) -> bool {
             let mut mac = mac.clone();
             mac.update(data);
@@ -394,6 +405,13 @@ impl Key {
             #[cfg(feature = "asymmetric")]
             Inner::Asymmetric(key) => key.verify(algorithm, data, signature),
         }
+    }
+
+    /// Signs a raw message (no JWS framing): for test vectors that must reproduce a known
+    /// signature byte for byte (RFC 7515 A.2, RFC 8037 A.4). Not part of the stable API.
+    #[doc(hidden)]
+    pub fn sign_raw(&self, algorithm: Algorithm, message: &[u8]) -> Result<Vec<u8>, Error> {
+        self.sign(algorithm, message).map(|s| s.as_slice().to_vec())
     }
 
     /// Verifies a raw signature over `message` (no JWS framing): for test vectors that sign

@@ -58,7 +58,10 @@ impl fmt::Display for KeySetError {
             }
             KeySetError::UnknownKid(kid) => write!(f, "the key set has no key with kid {kid:?}"),
             KeySetError::CannotSign(kid) => {
-                write!(f, "the key {kid:?} is a public key and cannot be the signing key")
+                write!(
+                    f,
+                    "the key {kid:?} is a public key and cannot be the signing key"
+                )
             }
             KeySetError::InvalidKid => write!(f, "a kid is 1 to {MAX_KID_LEN} bytes"),
         }
@@ -283,7 +286,12 @@ pub fn decode_with(
     keys: &KeySet,
     validation: &Validation,
 ) -> Result<TokenData<Claims>, Error> {
-    decode::decode_selecting(token.as_ref(), |header| keys.select(header), validation, None)
+    decode::decode_selecting(
+        token.as_ref(),
+        |header| keys.select(header),
+        validation,
+        None,
+    )
 }
 
 /// [`decode_with`] with "now" given.
