@@ -120,11 +120,15 @@ pub use jwt_http;
 // clock's `UnixTime`, the key and its errors, and the token functions. Its `Error` is
 // `TokenError` here (`JwtError::InvalidToken` holds one).
 pub use jwt_core::{
-    decode, decode_as, decode_at, decode_header_unverified, decode_unverified, encode, uuid4,
-    uuid4_pair, verify_jws, Algorithm, Audience, Claims, ClaimsWriter, Clock, Error as TokenError,
-    FixedClock, Fresh, Header, Jws, Key, KeyError, NumericDate, SystemClock, TokenData, UnixTime,
-    UnknownAlgorithm, Validation, DEFAULT_MAX_TOKEN_LEN,
+    decode, decode_as, decode_at, decode_header_unverified, decode_unverified, decode_with,
+    decode_with_at, encode, encode_with, uuid4, uuid4_pair, verify_jws, Algorithm, Audience,
+    Claims, ClaimsWriter, Clock, Curve, Error as TokenError, Family, FixedClock, Fresh, Header,
+    Jws, Key, KeyError, KeySet, KeySetError, MissingKid, NumericDate, SystemClock, TokenData,
+    UnixTime, UnknownAlgorithm, Validation, DEFAULT_MAX_TOKEN_LEN, MAX_KID_LEN,
 };
+// With the `asymmetric` feature: JWKs and the DER formats keys are read from.
+#[cfg(feature = "asymmetric")]
+pub use jwt_core::{DerFormat, Jwk, JwkSet};
 pub use jwt_http::*;
 /// Protects a handler: its body runs only for a request with a valid token, and inside it
 /// [`get_jwt_identity`], [`get_jwt`] and the other accessors see that token. The rule for

@@ -20,7 +20,10 @@ use jwt_extended::{
     decode_header_unverified,
     decode_token,
     decode_unverified,
+    decode_with,
+    decode_with_at,
     encode,
+    encode_with,
     enter,
     get_csrf_token,
     get_current_user,
@@ -61,8 +64,10 @@ use jwt_extended::{
     ConfigError,
     ContextGuard,
     CookieOptions,
+    Curve,
     ErrorResponse,
     Expiry,
+    Family,
     FixedClock,
     Fresh,
     Freshness,
@@ -79,6 +84,9 @@ use jwt_extended::{
     JwtRejection,
     Key,
     KeyError,
+    KeySet,
+    KeySetError,
+    MissingKid,
     NumericDate,
     PendingVerification,
     Refusal,
@@ -100,7 +108,12 @@ use jwt_extended::{
     Validation,
     VerifyOptions,
     DEFAULT_MAX_TOKEN_LEN,
+    MAX_KID_LEN,
 };
+// With the `asymmetric` feature.
+#[cfg(feature = "asymmetric")]
+#[allow(unused_imports)]
+use jwt_extended::{DerFormat, Jwk, JwkSet};
 
 const SECRET: &str = "a long random secret, 32 bytes or more";
 
