@@ -19,7 +19,7 @@ case "${1:-}" in
   *[!0-9]*) echo "usage: $0 [SECONDS_PER_TARGET | --smoke]" >&2; exit 2 ;;
   *) seconds=$1 ;;
 esac
-targets=${TARGETS:-"decode roundtrip_mutation authorization_header cookie_header query_string json_body"}
+targets=${TARGETS:-"decode roundtrip_mutation authorization_header cookie_header query_string json_body jwk_set"}
 log_dir=${FUZZ_LOG_DIR:-/tmp}
 export RUSTC_BOOTSTRAP=1
 # The fuzz crate builds into fuzz/target, never the workspace's target/.

@@ -216,6 +216,20 @@ fn main() {
         );
     }
 
+    // JWK Sets: the RFC 7517/7515/8037 example keys, public and private, and odd members.
+    let jwk_set = dir("jwk_set");
+    let jwks: [&str; 6] = [
+        r#"{"keys":[{"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0","kid":"a3"}]}"#,
+        r#"{"keys":[{"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0","d":"jpsQnnGQmL-YBIffH1136cspYG6-0iY7X1fCE9-E9LI"}]}"#,
+        r#"{"keys":[{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo","use":"sig","alg":"EdDSA"}]}"#,
+        r#"{"keys":[{"kty":"OKP","crv":"Ed25519","d":"nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}]}"#,
+        r#"{"keys":[{"kty":"RSA","e":"AQAB","n":"0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw","kid":"2011-04-29","alg":"RS256"}]}"#,
+        r#"{"keys":[{"kty":"oct","k":"AAAA"},{"kty":"EC","crv":"P-521","x":"","y":""},7]}"#,
+    ];
+    for (i, text) in jwks.iter().enumerate() {
+        write(&jwk_set, &format!("jwks-{i}"), text.as_bytes());
+    }
+
     let count = |d: &Path| fs::read_dir(d).map(|r| r.count()).unwrap_or(0);
     for target in [
         "decode",
@@ -224,6 +238,7 @@ fn main() {
         "cookie_header",
         "query_string",
         "json_body",
+        "jwk_set",
     ] {
         println!(
             "gen_corpus: corpus/{target}: {} files",
