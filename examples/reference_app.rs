@@ -4,10 +4,18 @@
 //! ```sh
 //! cargo run --example reference_app          # 127.0.0.1:5000; PORT overrides
 //! JWT_HEADER_TYPE='""' JWT_DECODE_LEEWAY=30 cargo run --example reference_app
+//! # asymmetric keys (feature `asymmetric`), as the twin is run with the same variables:
+//! openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out k.pem
+//! openssl pkey -in k.pem -pubout -out pub.pem
+//! JWT_ALGORITHM=RS256 JWT_PRIVATE_KEY="$(cat k.pem)" JWT_PUBLIC_KEY="$(cat pub.pem)" \
+//!     cargo run --example reference_app --features asymmetric
 //! ```
 //!
 //! Every `JWT_*` variable overrides the setting of that name, its value read as JSON when it
-//! parses as JSON and as a plain string otherwise, exactly as in the twin.
+//! parses as JSON and as a plain string otherwise, exactly as in the twin (PEM text is not JSON,
+//! so `JWT_PRIVATE_KEY` and `JWT_PUBLIC_KEY` are taken as they are; `JWT_SECRET_KEY` keeps the
+//! twin's default and is ignored for an asymmetric `JWT_ALGORITHM`, as in flask-jwt-extended).
+//! `scripts/interop_asymmetric.py` runs both apps that way for RS256, PS256, ES256 and EdDSA.
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
@@ -68,6 +76,13 @@ type Blocklist = Arc<Mutex<HashSet<String>>>;
 
 /// The twin's configuration, then every `JWT_*` variable of the environment over it.
 pub fn config_from_env() -> Result<JwtConfig, Box<dyn std::error::Error>> {
+    config_from_vars(std::env::vars())
+}
+
+/// The twin's configuration, then every `JWT_*` variable among `vars` over it.
+pub fn config_from_vars(
+    vars: impl IntoIterator<Item = (String, String)>,
+) -> Result<JwtConfig, Box<dyn std::error::Error>> {
     let mut config = JwtConfig::default();
     config.secret_key = Some(DEFAULT_SECRET.into());
     config.token_location = vec![
@@ -77,7 +92,7 @@ pub fn config_from_env() -> Result<JwtConfig, Box<dyn std::error::Error>> {
         TokenLocation::Json,
     ];
     config.cookie_secure = false;
-    config.apply_vars(std::env::vars())?;
+    config.apply_vars(vars)?;
     Ok(config)
 }
 
