@@ -69,13 +69,18 @@ where
             None => return Err(Ret::from_jwt_error(JwtError::NoManager, None)),
         },
     };
-    let started = if manager
-        .callbacks()
-        .needs_async(options.skip_revocation_check)
-    {
+    // Async loaders, or keys that may be fetched (a remote JWKS): the rest may await, unless
+    // reading the request settled it.
+    let started = if manager.verifies_async(options.skip_revocation_check) {
         manager
             .start_verification(request, options)
-            .map(Started::Pending)
+            .and_then(|pending| {
+                if pending.needs_await() {
+                    Ok(Started::Pending(pending))
+                } else {
+                    pending.finish_sync().map(Started::Ready)
+                }
+            })
     } else {
         manager.verify_request(request, options).map(Started::Ready)
     };

@@ -131,6 +131,11 @@ pub enum JwtError {
         /// `JWT_ALGORITHM`.
         algorithm: Algorithm,
     },
+    /// The remote JWKS cannot be used: nothing fetched yet, or its keys are stale past their
+    /// limit while fetches fail (feature `remote-jwks`). A server-side failure, status 500; the
+    /// cause goes to the server's log, never to the client.
+    #[cfg(feature = "remote-jwks")]
+    KeysUnavailable(crate::jwks::KeysUnavailable),
 }
 
 impl JwtError {
@@ -165,6 +170,8 @@ impl JwtError {
             | UnreadableLocation(_)
             | MissingSigningKey { .. }
             | MissingVerificationKey { .. } => StatusCode::INTERNAL_SERVER_ERROR,
+            #[cfg(feature = "remote-jwks")]
+            KeysUnavailable(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -306,6 +313,8 @@ impl fmt::Display for JwtError {
                 f,
                 "JWT_PUBLIC_KEY must be set to use asymmetric cryptography algorithm \"{algorithm}\""
             ),
+            #[cfg(feature = "remote-jwks")]
+            KeysUnavailable(e) => e.fmt(f),
         }
     }
 }

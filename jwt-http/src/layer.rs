@@ -549,12 +549,15 @@ enum Checked<B> {
 
 /// Verifies `request`: all at once when no loader is async, else up to the loaders.
 fn check<B>(manager: &JwtManager, options: &VerifyOptions, request: Request<B>) -> Checked<B> {
-    if manager
-        .callbacks()
-        .needs_async(options.skip_revocation_check)
-    {
+    if manager.verifies_async(options.skip_revocation_check) {
         match manager.start_verification(&request, options) {
-            Ok(pending) => Checked::Wait(request, Box::pin(pending.finish())),
+            Ok(pending) if pending.needs_await() => {
+                Checked::Wait(request, Box::pin(pending.finish()))
+            }
+            Ok(pending) => match pending.finish_sync() {
+                Ok(context) => Checked::Pass(request, context),
+                Err(error) => Checked::Refuse(error),
+            },
             Err(error) => Checked::Refuse(error),
         }
     } else {

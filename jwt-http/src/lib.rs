@@ -58,6 +58,10 @@ pub use layer::{BodyMode, Buffering, JwtLayer, JwtResponseFuture, JwtService, No
 #[doc(hidden)]
 pub mod __private;
 
+// The remote JWKS verifier: keys fetched from an issuer's JWK Set URL, cached.
+#[cfg(feature = "remote-jwks")]
+pub mod jwks;
+
 pub use body::{buffer_json_body, BodyError, BufferedBody};
 pub use config::{AudienceClaim, JwtConfig, SameSite};
 pub use context::{

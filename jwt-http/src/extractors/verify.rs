@@ -48,10 +48,7 @@ async fn run<S, V: Verification<S>>(
         ..V::OPTIONS
     };
     // Without async loaders, no future to build and await (as `#[jwt_required]` does).
-    let verified = if manager
-        .callbacks()
-        .needs_async(options.skip_revocation_check)
-    {
+    let verified = if manager.verifies_async(options.skip_revocation_check) {
         manager.verify_request_async(parts, &options).await
     } else {
         manager.verify_request(parts, &options)

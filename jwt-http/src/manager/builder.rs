@@ -160,6 +160,28 @@ impl JwtManagerBuilder {
         self
     }
 
+    /// Verifies tokens with an issuer's JWK Set, fetched from its URL and cached
+    /// ([`RemoteJwks`](crate::jwks::RemoteJwks), feature `remote-jwks`). Replaces the
+    /// verification keys of the settings and any earlier
+    /// [`verification_key`](Self::verification_key) / [`key_set`](Self::key_set).
+    ///
+    /// Tokens are verified with the verifier's algorithms (they replace
+    /// `JWT_DECODE_ALGORITHMS`). The manager signs nothing unless a signing key is also
+    /// configured ([`signing_key`](Self::signing_key), or `JWT_PRIVATE_KEY` with an asymmetric
+    /// `JWT_ALGORITHM`); an HMAC `JWT_ALGORITHM` (the default) is replaced by the verifier's
+    /// first algorithm, so no `JWT_SECRET_KEY` is needed.
+    ///
+    /// A token with an unknown `kid` makes the async request paths (`#[jwt_required]` on an
+    /// async handler, the axum extractors, `JwtLayer`) wait for one refetch (subject to the
+    /// verifier's cooldown, at most its fetch timeout) and verify again; the synchronous ones
+    /// refuse it at once (422) and leave the fetch running. No usable keys (before the first
+    /// fetch, or stale past their limit) is a 500.
+    #[cfg(feature = "remote-jwks")]
+    pub fn remote_jwks(mut self, jwks: crate::jwks::RemoteJwks) -> Self {
+        self.keys.verify = Some((VerifyKeys::Remote(jwks), "remote_jwks"));
+        self
+    }
+
     setters! {
         /// `JWT_ALGORITHM`.
         algorithm: Algorithm => algorithm;
@@ -286,7 +308,25 @@ impl JwtManagerBuilder {
 
     /// Validates the settings and builds the manager.
     pub fn build(self) -> Result<JwtManager, ConfigError> {
-        JwtManager::with_callbacks(self.config, self.callbacks, self.keys)
+        #[cfg(feature = "remote-jwks")]
+        let this = self.with_remote_algorithms();
+        #[cfg(not(feature = "remote-jwks"))]
+        let this = self;
+        JwtManager::with_callbacks(this.config, this.callbacks, this.keys)
+    }
+
+    /// With [`remote_jwks`](Self::remote_jwks): its algorithms are the decode algorithms, and
+    /// the first replaces an HMAC `JWT_ALGORITHM`.
+    #[cfg(feature = "remote-jwks")]
+    fn with_remote_algorithms(mut self) -> Self {
+        if let Some((VerifyKeys::Remote(jwks), _)) = &self.keys.verify {
+            let algorithms = jwks.algorithms().to_vec();
+            if let (true, Some(first)) = (self.config.algorithm.is_hmac(), algorithms.first()) {
+                self.config.algorithm = *first;
+            }
+            self.config.decode_algorithms = algorithms;
+        }
+        self
     }
 }
 

@@ -57,6 +57,11 @@ pub(crate) enum VerifyKeys {
     /// `JWT_PRIVATE_KEY`, in a service whose `encode_key_loader` signs): verification fails
     /// with [`JwtError::MissingVerificationKey`], a 500, as flask-jwt-extended raises.
     Missing,
+    /// An issuer's JWK Set fetched from its URL and cached ([`RemoteJwks`](crate::jwks::RemoteJwks)):
+    /// the cached set verifies; an unknown `kid` or an unusable cache also starts a
+    /// background fetch, which the async request paths wait for ([`VerifyKeys::awaits_fetch`]).
+    #[cfg(feature = "remote-jwks")]
+    Remote(crate::jwks::RemoteJwks),
 }
 
 impl VerifyKeys {
@@ -73,6 +78,10 @@ impl VerifyKeys {
         match self {
             VerifyKeys::Single(key) => Ok(jwt_core::decode_at(token, key, validation, now)?),
             VerifyKeys::Set(keys) => Ok(jwt_core::decode_with_at(token, keys, validation, now)?),
+            #[cfg(feature = "remote-jwks")]
+            VerifyKeys::Remote(jwks) => jwks
+                .verify_cached(token, validation, Some(now))
+                .map_err(|miss| miss.error.into()),
             VerifyKeys::Missing => {
                 // flask-jwt-extended reads the token unverified before it asks for the key, so a
                 // malformed token is still a 422 there.
@@ -96,6 +105,37 @@ impl fmt::Debug for VerifyKeys {
             VerifyKeys::Single(key) => f.debug_tuple("Single").field(key).finish(),
             VerifyKeys::Set(keys) => f.debug_tuple("Set").field(keys).finish(),
             VerifyKeys::Missing => f.write_str("Missing"),
+            #[cfg(feature = "remote-jwks")]
+            VerifyKeys::Remote(jwks) => f.debug_tuple("Remote").field(jwks).finish(),
+        }
+    }
+}
+
+impl VerifyKeys {
+    /// Whether verification may have to wait for keys to be fetched.
+    #[inline]
+    pub(crate) fn may_fetch(&self) -> bool {
+        #[cfg(feature = "remote-jwks")]
+        if let VerifyKeys::Remote(_) = self {
+            return true;
+        }
+        false
+    }
+}
+
+#[cfg(feature = "remote-jwks")]
+impl VerifyKeys {
+    /// The remote set and its current generation when `error` is one a fetch may resolve (an
+    /// unknown `kid`, no usable set): the async request paths wait for that fetch and verify
+    /// once more.
+    pub(crate) fn awaits_fetch(&self, error: &JwtError) -> Option<(crate::jwks::RemoteJwks, u64)> {
+        match (self, error) {
+            (
+                VerifyKeys::Remote(jwks),
+                JwtError::InvalidToken(jwt_core::Error::UnknownKeyId(_))
+                | JwtError::KeysUnavailable(_),
+            ) => Some((jwks.clone(), jwks.generation())),
+            _ => None,
         }
     }
 }

@@ -95,6 +95,25 @@ enum State {
     Anonymous,
     /// A verified token, its loaders still to run.
     Token(TokenData<Claims>, TokenLocation),
+    /// A token the remote key set could not verify yet (an unknown `kid`, no usable set):
+    /// [`PendingVerification::finish`] waits for the fetch that may resolve it and verifies
+    /// once more; [`PendingVerification::finish_sync`] refuses it at once.
+    #[cfg(feature = "remote-jwks")]
+    AwaitKeys(Box<AwaitKeys>),
+}
+
+/// What verifying a token again after a fetch needs.
+#[cfg(feature = "remote-jwks")]
+#[derive(Debug)]
+struct AwaitKeys {
+    jwks: crate::jwks::RemoteJwks,
+    /// The key set generation the token was tried against.
+    generation: u64,
+    token: Vec<u8>,
+    csrf: Option<Vec<u8>>,
+    location: TokenLocation,
+    /// The answer if no fetch helps.
+    error: JwtError,
 }
 
 impl JwtManager {
@@ -130,6 +149,9 @@ impl JwtManager {
             State::Skipped => Ok(None),
             State::Anonymous => Ok(Some(self.anonymous())),
             State::Token(token, location) => self.clone().load_sync(token, location, options),
+            // The fetch runs in the background; a synchronous caller cannot wait for it.
+            #[cfg(feature = "remote-jwks")]
+            State::AwaitKeys(wait) => Err(wait.error),
         }
     }
 
@@ -177,7 +199,37 @@ impl JwtManager {
             Err(e) if options.optional && e.is_absent() => return Ok(State::Anonymous),
             Err(e) => return Err(e),
         };
-        let data = self.decode_checked(&found.token, found.csrf.as_deref(), false)?;
+        let data = match self.decode_checked(&found.token, found.csrf.as_deref(), false) {
+            Ok(data) => data,
+            #[cfg(feature = "remote-jwks")]
+            Err(error) => {
+                return match self.verify_keys().awaits_fetch(&error) {
+                    Some((jwks, generation)) => Ok(State::AwaitKeys(Box::new(AwaitKeys {
+                        jwks,
+                        generation,
+                        token: found.token.into_owned(),
+                        csrf: found.csrf.map(std::borrow::Cow::into_owned),
+                        location: found.location,
+                        error,
+                    }))),
+                    None => Err(error),
+                }
+            }
+            #[cfg(not(feature = "remote-jwks"))]
+            Err(error) => return Err(error),
+        };
+        Ok(State::Token(
+            self.check_type(data, options)?,
+            found.location,
+        ))
+    }
+
+    /// The checks after decoding: the token type, then freshness.
+    fn check_type(
+        &self,
+        data: TokenData<Claims>,
+        options: &VerifyOptions,
+    ) -> Result<TokenData<Claims>, JwtError> {
         if options.verify_type {
             let is_refresh = data.claims.token_type() == "refresh";
             if options.refresh != is_refresh {
@@ -189,7 +241,16 @@ impl JwtManager {
         if options.fresh && !data.claims.fresh().is_fresh_at(self.now().as_secs_f64()) {
             return Err(JwtError::FreshTokenRequired(Box::new(data)));
         }
-        Ok(State::Token(data, found.location))
+        Ok(data)
+    }
+
+    /// Whether verification with these options may have to await: an async loader, or keys
+    /// that may be fetched (a remote JWKS). The request paths that can await
+    /// (`#[jwt_required]` on async handlers, the extractors, `JwtLayer`) then use
+    /// [`start_verification`](Self::start_verification) and
+    /// [`PendingVerification::finish`].
+    pub(crate) fn verifies_async(&self, skip_revocation_check: bool) -> bool {
+        self.callbacks().needs_async(skip_revocation_check) || self.verify_keys().may_fetch()
     }
 }
 
@@ -199,12 +260,36 @@ impl PendingVerification {
         &self.manager
     }
 
-    /// Runs the loaders, awaiting async ones.
+    /// Whether [`finish`](Self::finish) may await: an async loader, or a token waiting for
+    /// its key set to be fetched. Otherwise [`finish_sync`](Self::finish_sync) gives the same
+    /// answer without a future.
+    pub fn needs_await(&self) -> bool {
+        match &self.state {
+            State::Token(..) => self
+                .manager
+                .callbacks()
+                .needs_async(self.options.skip_revocation_check),
+            #[cfg(feature = "remote-jwks")]
+            State::AwaitKeys(_) => true,
+            State::Skipped | State::Anonymous => false,
+        }
+    }
+
+    /// Runs the loaders, awaiting async ones. A token whose key the remote JWKS lacks is
+    /// verified once more after the fetch it started (at most the fetch timeout).
     pub async fn finish(self) -> Result<Option<Arc<JwtContext>>, JwtError> {
         let (token, location) = match self.state {
             State::Skipped => return Ok(None),
             State::Anonymous => return Ok(Some(self.manager.anonymous())),
             State::Token(token, location) => (token, location),
+            #[cfg(feature = "remote-jwks")]
+            State::AwaitKeys(wait) => {
+                wait.jwks.wait_for_fetch(wait.generation).await;
+                let data = self
+                    .manager
+                    .decode_checked(&wait.token, wait.csrf.as_deref(), false)?;
+                (self.manager.check_type(data, &self.options)?, wait.location)
+            }
         };
         let callbacks = self.manager.callbacks();
         // An async loader gets the token as an `Arc`; without one, the token stays in place and
@@ -244,6 +329,8 @@ impl PendingVerification {
             State::Skipped => Ok(None),
             State::Anonymous => Ok(Some(self.manager.anonymous())),
             State::Token(token, location) => self.manager.load_sync(token, location, &self.options),
+            #[cfg(feature = "remote-jwks")]
+            State::AwaitKeys(wait) => Err(wait.error),
         }
     }
 }
