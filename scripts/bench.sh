@@ -11,6 +11,10 @@
 #   BENCH_MARKDOWN=1 scripts/bench.sh     # tables as Markdown (BENCHMARKS.md)
 #   BENCH_JSON=out.json scripts/bench.sh  # also keep the interleaved table as JSON
 #   BENCH_COLD=0 scripts/bench.sh         # skip the cold pass (~1 min)
+#   scripts/bench.sh asymmetric [FILTER]  # issue 13 instead: benches/benches/asymmetric.rs, RS/PS/
+#                                         # ES/EdDSA against jsonwebtoken (aws_lc_rs) and the raw
+#                                         # aws-lc-rs floor, interleaved, BENCH_PROCESSES=3 (~4 min);
+#                                         # BENCH_MARKDOWN=1 for BENCHMARKS.md's table
 #
 # Three passes over the same cases:
 # 1. criterion (warm-up 1 s, 3 s, 50 samples per case): its median and 95 % interval;
@@ -33,6 +37,18 @@ if [[ -n "${CARGO_TARGET_DIR:-}" && "$CARGO_TARGET_DIR" != /* ]]; then
 fi
 
 target="${CARGO_TARGET_DIR:-target}"
+
+if [[ "${1:-}" == asymmetric ]]; then
+    shift
+    echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //');" \
+         "$(rustc --version); commit $(git rev-parse --short HEAD); $(date -u '+%F %H:%M UTC')"
+    cargo bench -p jwt-extended-benches --bench asymmetric --no-run 2>&1 | grep -v '^\s*\(Compiling\|Finished\|Executable\)' || true
+    # The runner starts its own processes and prints the table (ratios within the run).
+    BENCH_INTERLEAVED=1 cargo bench -p jwt-extended-benches --bench asymmetric -- "$@" 2>&1 |
+        grep -v '^\s*\(Finished\|Running\)'
+    exit "${PIPESTATUS[0]}"
+fi
+
 warm="${BENCH_WARMUP:-1}"
 time="${BENCH_TIME:-3}"
 samples="${BENCH_SAMPLES:-50}"

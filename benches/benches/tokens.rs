@@ -934,6 +934,12 @@ criterion_group! {
 }
 
 fn main() {
+    // jsonwebtoken is built with both of its providers in this package (asymmetric.rs uses
+    // `aws_lc_rs`), so it selects none: the HMAC peers run on `rust_crypto`, as they always have.
+    jsonwebtoken::crypto::CryptoProvider::install_default(
+        &jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER,
+    )
+    .expect("the first provider installed");
     // `BENCH_INTERLEAVED=1 cargo bench -p jwt-extended-benches --bench tokens [-- FILTER]`: the
     // interleaved runner.
     let filter = std::env::args().skip(1).find(|a| !a.starts_with("--"));

@@ -69,6 +69,11 @@ static PEERS: OnceLock<Peers> = OnceLock::new();
 
 fn peers() -> &'static Peers {
     PEERS.get_or_init(|| {
+        // This package builds jsonwebtoken with both providers (benches/asymmetric.rs uses
+        // `aws_lc_rs`), so it selects none: the HS256 peer runs on `rust_crypto`, as before.
+        let _ = jsonwebtoken::crypto::CryptoProvider::install_default(
+            &jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER,
+        );
         let secret = basic::secret();
         let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::HS256);
         validation.validate_nbf = true;
