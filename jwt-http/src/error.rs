@@ -366,7 +366,7 @@ pub enum ConfigError {
         /// Where the key comes from: `JWT_SECRET_KEY`, `JWT_PRIVATE_KEY`, `JWT_PUBLIC_KEY`, or
         /// the builder method (`signing_key`, `verification_key`, `key_set`).
         key_option: &'static str,
-        /// What the key is (`RSA key`, `P-256 EC key`, `HMAC secret`, ...).
+        /// What the key is (`a 2048-bit RSA key`, `a P-256 EC key`, `an HMAC secret`, ...).
         found: String,
     },
     /// An asymmetric `JWT_ALGORITHM` with neither `JWT_PRIVATE_KEY` nor `JWT_PUBLIC_KEY` (nor a
@@ -437,7 +437,7 @@ impl fmt::Display for ConfigError {
                 found,
             } => write!(
                 f,
-                "{algorithm_option} has {algorithm}, which {key_option} (a {found}) cannot serve: \
+                "{algorithm_option} has {algorithm}, which {key_option} ({found}) cannot serve: \
                  every algorithm of JWT_ALGORITHM and JWT_DECODE_ALGORITHMS must be of the key's \
                  family (an HMAC key is never made from PEM text)"
             ),

@@ -605,3 +605,195 @@ fn fresh_durations() {
         Err("Fresh token required".into())
     );
 }
+
+/// `JWT_PRIVATE_KEY`, `JWT_PUBLIC_KEY` and asymmetric `JWT_ALGORITHM`/`JWT_DECODE_ALGORITHMS`
+/// read from variables as the twin passes them (`"$(cat k.pem)"`, JSON lists).
+#[cfg(feature = "asymmetric")]
+mod asymmetric_keys {
+    use super::*;
+    use jwt_http::JwtConfig;
+
+    const RSA: &str = include_str!("../../tests/fixtures/asymmetric_keys/rsa.pem");
+    const RSA_PUB: &str = include_str!("../../tests/fixtures/asymmetric_keys/rsa_pub.pem");
+    const ED: &str = include_str!("../../tests/fixtures/asymmetric_keys/ed.pem");
+
+    fn vars(pairs: &[(&str, &str)]) -> Result<JwtManager, ConfigError> {
+        let config = JwtConfig::from_vars(
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
+        )?;
+        JwtManager::new(config)
+    }
+
+    #[test]
+    fn the_twins_variables_make_an_rs256_manager_without_a_secret() {
+        let m = vars(&[
+            ("JWT_ALGORITHM", "RS256"),
+            ("JWT_PRIVATE_KEY", RSA.trim_end()),
+            ("JWT_PUBLIC_KEY", RSA_PUB.trim_end()),
+        ])
+        .unwrap();
+        assert_eq!(m.algorithm(), Algorithm::RS256);
+        let token = m.create_access_token("alice").unwrap();
+        assert!(token.starts_with("eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9."));
+        assert_eq!(
+            m.decode_token(&token, false).unwrap().claims.sub(),
+            Some("alice")
+        );
+        // The private key is redacted like the secret.
+        let shown = format!("{:?}", m.config());
+        assert!(shown.contains("private_key: Some(Secret("), "{shown}");
+        let body = RSA.lines().nth(1).unwrap();
+        assert!(!shown.contains(body), "{shown}");
+        // A secret may be set too: it is ignored, as in flask-jwt-extended.
+        vars(&[
+            ("JWT_ALGORITHM", "EdDSA"),
+            ("JWT_PRIVATE_KEY", ED),
+            ("JWT_SECRET_KEY", "short"),
+        ])
+        .unwrap();
+    }
+
+    #[test]
+    fn decode_algorithms_must_be_servable_by_the_verification_key() {
+        let m = vars(&[
+            ("JWT_ALGORITHM", "RS256"),
+            ("JWT_DECODE_ALGORITHMS", r#"["RS256","PS256"]"#),
+            ("JWT_PUBLIC_KEY", RSA_PUB),
+        ])
+        .unwrap();
+        assert_eq!(
+            m.config().decode_algorithms,
+            [Algorithm::RS256, Algorithm::PS256]
+        );
+        let err = vars(&[
+            ("JWT_ALGORITHM", "RS256"),
+            ("JWT_DECODE_ALGORITHMS", r#"["RS256","HS256"]"#),
+            ("JWT_PUBLIC_KEY", RSA_PUB),
+            ("JWT_SECRET_KEY", SECRET),
+        ])
+        .unwrap_err();
+        let message = err.to_string();
+        assert!(
+            message.starts_with(
+                "JWT_DECODE_ALGORITHMS has HS256, which JWT_PUBLIC_KEY (a 2048-bit RSA key) cannot serve"
+            ),
+            "{message}"
+        );
+        // HS256 signing with RS256 among the decode algorithms: the secret cannot serve it.
+        let err = vars(&[
+            ("JWT_DECODE_ALGORITHMS", r#"["RS256"]"#),
+            ("JWT_SECRET_KEY", SECRET),
+            ("JWT_PUBLIC_KEY", RSA_PUB),
+        ])
+        .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                ConfigError::AlgorithmKeyMismatch {
+                    algorithm_option: "JWT_DECODE_ALGORITHMS",
+                    algorithm: Algorithm::RS256,
+                    key_option: "JWT_SECRET_KEY",
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        // An EdDSA key for ES256.
+        let err = vars(&[("JWT_ALGORITHM", "ES256"), ("JWT_PRIVATE_KEY", ED)]).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                ConfigError::AlgorithmKeyMismatch {
+                    algorithm_option: "JWT_ALGORITHM",
+                    key_option: "JWT_PRIVATE_KEY",
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn which_key_is_missing() {
+        // HMAC still needs its secret.
+        assert_eq!(vars(&[]).unwrap_err(), ConfigError::MissingSecretKey);
+        // Asymmetric: no secret needed; one of the two keys is.
+        assert_eq!(
+            vars(&[("JWT_ALGORITHM", "PS512")]).unwrap_err(),
+            ConfigError::MissingAsymmetricKey {
+                algorithm: Algorithm::PS512
+            }
+        );
+        let verifier = vars(&[("JWT_ALGORITHM", "RS256"), ("JWT_PUBLIC_KEY", RSA_PUB)]).unwrap();
+        assert_eq!(
+            verifier
+                .create_refresh_token("alice")
+                .unwrap_err()
+                .to_string(),
+            "JWT_PRIVATE_KEY must be set to use asymmetric cryptography algorithm \"RS256\""
+        );
+        // Unusable PEM text names its variable, never its content.
+        let err = vars(&[
+            ("JWT_ALGORITHM", "RS256"),
+            (
+                "JWT_PRIVATE_KEY",
+                "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----",
+            ),
+        ])
+        .unwrap_err();
+        assert!(matches!(err, ConfigError::PrivateKey(_)), "{err:?}");
+        assert!(err.to_string().starts_with("JWT_PRIVATE_KEY: "), "{err}");
+        assert!(!err.to_string().contains("AAAA"), "{err}");
+        let err = vars(&[("JWT_ALGORITHM", "RS256"), ("JWT_PUBLIC_KEY", "not pem")]).unwrap_err();
+        assert!(err.to_string().starts_with("JWT_PUBLIC_KEY: "), "{err}");
+    }
+}
+
+/// Without the `asymmetric` feature, asymmetric names and keys are refused naming the feature.
+#[cfg(not(feature = "asymmetric"))]
+#[test]
+fn asymmetric_settings_need_the_feature() {
+    for (name, value) in [
+        ("JWT_ALGORITHM", "RS256"),
+        ("JWT_DECODE_ALGORITHMS", r#"["HS256","EdDSA"]"#),
+        (
+            "JWT_PRIVATE_KEY",
+            "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----",
+        ),
+        (
+            "JWT_PUBLIC_KEY",
+            "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----",
+        ),
+    ] {
+        let err =
+            jwt_http::JwtConfig::from_vars([(name.to_owned(), value.to_owned())]).unwrap_err();
+        let message = err.to_string();
+        assert!(message.starts_with(name), "{message}");
+        assert!(message.contains("`asymmetric` feature"), "{message}");
+    }
+    let err = JwtManager::builder()
+        .secret_key(SECRET)
+        .algorithm(Algorithm::ES256)
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        err,
+        ConfigError::AsymmetricUnavailable {
+            option: "JWT_ALGORITHM"
+        }
+    );
+    assert!(err.to_string().contains("`asymmetric` feature"), "{err}");
+    let err = JwtManager::builder()
+        .secret_key(SECRET)
+        .public_key_pem("-----BEGIN PUBLIC KEY-----")
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        err,
+        ConfigError::AsymmetricUnavailable {
+            option: "JWT_PUBLIC_KEY"
+        }
+    );
+}

@@ -28,7 +28,7 @@ use jwt_core::{Algorithm, Claims, Family, Key, KeyError, KeySet, TokenData, Unix
 use crate::{ConfigError, JwtConfig, JwtError};
 
 /// The keys of a built manager.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub(crate) struct Keys {
     /// Signs new tokens, unless an `encode_key_loader` gives another key. `None` when only a
     /// verification key is configured (a verify-only service): creating a token without an
@@ -164,10 +164,10 @@ fn algorithm_option(config: &JwtConfig, algorithm: Algorithm) -> &'static str {
 /// What a key of `family` is, for messages.
 fn describe(family: Family) -> String {
     match family {
-        Family::Hmac => "HMAC secret".to_owned(),
-        Family::Rsa => "RSA key".to_owned(),
-        Family::Ec(curve) => format!("{} EC key", curve.name()),
-        Family::Ed25519 => "Ed25519 key".to_owned(),
+        Family::Hmac => "an HMAC secret".to_owned(),
+        Family::Rsa => "an RSA key".to_owned(),
+        Family::Ec(curve) => format!("a {} EC key", curve.name()),
+        Family::Ed25519 => "an Ed25519 key".to_owned(),
     }
 }
 
@@ -283,7 +283,7 @@ impl Keys {
             let found = match &verify {
                 VerifyKeys::Single(key) if !key.supports(alg) => describe(key.family()),
                 VerifyKeys::Set(keys) if !keys.iter().any(|key| key.supports(alg)) => {
-                    "key set without a key for it".to_owned()
+                    "a key set without a key for it".to_owned()
                 }
                 _ => continue,
             };
@@ -360,4 +360,112 @@ fn public_key(_: &JwtConfig, _: &[Algorithm]) -> Result<Option<Key>, ConfigError
 #[cfg(not(feature = "asymmetric"))]
 fn public_half(key: &Key) -> Key {
     key.clone()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jwt_core::{encode_with, Header};
+
+    const SECRET: &str = "a long random secret, 32 bytes or more";
+
+    #[test]
+    fn statuses_of_key_failures() {
+        use jwt_core::Error;
+        let alg = Algorithm::RS256;
+        for (error, status) in [
+            (JwtError::InvalidToken(Error::UnknownKeyId("k".into())), 422),
+            (JwtError::InvalidToken(Error::MissingKeyId), 422),
+            (JwtError::InvalidToken(Error::AlgorithmNotAllowed), 422),
+            (JwtError::Create(Error::KeyCannotSign), 500),
+            (JwtError::Create(Error::SigningFailed), 500),
+            (JwtError::MissingSigningKey { algorithm: alg }, 500),
+            (JwtError::MissingVerificationKey { algorithm: alg }, 500),
+        ] {
+            assert_eq!(error.status().as_u16(), status, "{error:?}");
+        }
+        assert_eq!(
+            JwtError::MissingVerificationKey { algorithm: alg }.to_string(),
+            "JWT_PUBLIC_KEY must be set to use asymmetric cryptography algorithm \"RS256\""
+        );
+        assert_eq!(
+            JwtError::MissingSigningKey {
+                algorithm: Algorithm::HS256
+            }
+            .to_string(),
+            "JWT_SECRET_KEY or flask SECRET_KEY must be set when using symmetric algorithm \"HS256\""
+        );
+    }
+
+    #[test]
+    fn a_set_selects_by_kid_and_refuses_unknown_kids() {
+        let mut set = KeySet::new();
+        set.insert(Key::new(Algorithm::HS256, SECRET).unwrap().with_kid("a"))
+            .unwrap();
+        let claims = serde_json::json!({"sub": "alice"});
+        let token = encode_with(&Header::new(Algorithm::HS256), &claims, &set).unwrap();
+        let verify = VerifyKeys::Set(Arc::new(set));
+        let validation = Validation::new(Algorithm::HS256);
+        let now = UnixTime::from_secs(0);
+        let data = verify
+            .decode(token.as_bytes(), &validation, now, Algorithm::HS256)
+            .unwrap();
+        assert_eq!(data.header.kid(), Some("a"));
+
+        let other = Key::new(Algorithm::HS256, SECRET).unwrap().with_kid("b");
+        let foreign = jwt_core::encode(&Header::new(Algorithm::HS256), &claims, &other).unwrap();
+        let err = verify
+            .decode(foreign.as_bytes(), &validation, now, Algorithm::HS256)
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "Unable to find a signing key that matches: \"b\""
+        );
+        assert_eq!(err.status().as_u16(), 422);
+    }
+
+    #[test]
+    fn missing_verification_key_reads_the_token_first() {
+        let validation = Validation::new(Algorithm::ES256);
+        let now = UnixTime::from_secs(0);
+        let err = VerifyKeys::Missing
+            .decode(b"garbage", &validation, now, Algorithm::ES256)
+            .unwrap_err();
+        assert_eq!(err.to_string(), "Not enough segments");
+        let token = jwt_core::encode(
+            &Header::new(Algorithm::HS256),
+            &serde_json::json!({"sub": "a"}),
+            &Key::new(Algorithm::HS256, SECRET).unwrap(),
+        )
+        .unwrap();
+        let err = VerifyKeys::Missing
+            .decode(token.as_bytes(), &validation, now, Algorithm::ES256)
+            .unwrap_err();
+        assert_eq!(
+            err,
+            JwtError::MissingVerificationKey {
+                algorithm: Algorithm::ES256
+            }
+        );
+    }
+
+    #[test]
+    fn hmac_keys_come_from_the_secret_unless_the_builder_gave_both() {
+        let mut config = JwtConfig::default();
+        let algs = [Algorithm::HS256];
+        assert_eq!(
+            Keys::build(&config, &algs, ProvidedKeys::default(), false, false).unwrap_err(),
+            ConfigError::MissingSecretKey
+        );
+        let key = Key::new(Algorithm::HS256, SECRET).unwrap();
+        let provided = ProvidedKeys {
+            signing: Some((key.clone(), "signing_key")),
+            verify: Some((VerifyKeys::Single(key), "verification_key")),
+        };
+        let keys = Keys::build(&config, &algs, provided, false, false).unwrap();
+        assert!(keys.signing.is_some());
+        config.secret_key = Some(SECRET.into());
+        let keys = Keys::build(&config, &algs, ProvidedKeys::default(), false, false).unwrap();
+        assert!(matches!(keys.verify, VerifyKeys::Single(_)));
+    }
 }
