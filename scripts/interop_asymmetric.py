@@ -34,6 +34,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+sys.dont_write_bytecode = True  # no scripts/__pycache__ from the import below
 from interop_with_twin import call, run  # noqa: E402
 
 DEFAULT_TWIN = os.path.join(HERE, "..", "..", "shared", "conformance", "flask_twin.py")
