@@ -81,10 +81,7 @@ impl fmt::Display for KeyError {
                  used as an HMAC secret.",
             ),
             KeyError::WrongKeyType { algorithm, found } => {
-                write!(
-                    f,
-                    "{algorithm} cannot be used with this key: it is {found}"
-                )
+                write!(f, "{algorithm} cannot be used with this key: it is {found}")
             }
             KeyError::RsaKeySize { bits: Some(bits) } => write!(
                 f,
