@@ -26,10 +26,11 @@
 //!
 //! Algorithms: RS256/384/512 and PS256/384/512 on one RSA-2048 key, ES256, ES384, EdDSA;
 //! ES512 against the floor only (jsonwebtoken has no ES512); `RS256_4096` on an RSA-4096 key
-//! (reported, no bound). Keys are generated once per run with aws-lc-rs and the same DER is
-//! given to both libraries. Before timing, every decoder is checked to accept every encoder's
+//! (reported, no bound). Each key is generated once per run with aws-lc-rs (a filtered run makes
+//! only the keys it needs) and the same DER is given to both libraries. Before timing, every decoder is checked to accept every encoder's
 //! token (and the floor's signature), and to refuse a changed signature.
 
+use std::cell::OnceCell;
 use std::hint::black_box;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -189,25 +190,34 @@ impl Material {
     }
 }
 
-/// Every key of a run: one RSA-2048 key serves the six RS/PS algorithms.
+/// Every key of a run, each generated when first needed (a filtered run makes only its own);
+/// one RSA-2048 key serves the six RS/PS algorithms.
+#[derive(Default)]
 struct Keys {
-    rsa2048: Material,
-    rsa4096: Material,
-    p256: Material,
-    p384: Material,
-    p521: Material,
-    ed25519: Material,
+    rsa2048: OnceCell<Material>,
+    rsa4096: OnceCell<Material>,
+    p256: OnceCell<Material>,
+    p384: OnceCell<Material>,
+    p521: OnceCell<Material>,
+    ed25519: OnceCell<Material>,
 }
 
 impl Keys {
-    fn generate() -> Self {
-        Keys {
-            rsa2048: Material::rsa(KeySize::Rsa2048),
-            rsa4096: Material::rsa(KeySize::Rsa4096),
-            p256: Material::ec(&sig::ECDSA_P256_SHA256_FIXED_SIGNING),
-            p384: Material::ec(&sig::ECDSA_P384_SHA384_FIXED_SIGNING),
-            p521: Material::ec(&sig::ECDSA_P521_SHA512_FIXED_SIGNING),
-            ed25519: Material::ed25519(),
+    /// The key material for the fixture `name` (`RS256`, ..., `RS256_4096`).
+    fn for_fixture(&self, name: &str) -> &Material {
+        match name {
+            "RS256_4096" => self.rsa4096.get_or_init(|| Material::rsa(KeySize::Rsa4096)),
+            "ES256" => self
+                .p256
+                .get_or_init(|| Material::ec(&sig::ECDSA_P256_SHA256_FIXED_SIGNING)),
+            "ES384" => self
+                .p384
+                .get_or_init(|| Material::ec(&sig::ECDSA_P384_SHA384_FIXED_SIGNING)),
+            "ES512" => self
+                .p521
+                .get_or_init(|| Material::ec(&sig::ECDSA_P521_SHA512_FIXED_SIGNING)),
+            "EdDSA" => self.ed25519.get_or_init(Material::ed25519),
+            _ => self.rsa2048.get_or_init(|| Material::rsa(KeySize::Rsa2048)),
         }
     }
 }
@@ -332,22 +342,28 @@ impl<'k> Contenders<'k> {
         }
     }
 
-    // The operations, exactly as timed.
+    // The operations, exactly as timed (out of line, so that a profile or an instruction
+    // count of the binary names each: `BENCH_CHILD=1 BENCH_ROUNDS=50 BENCH_BATCH_US=1` runs
+    // each matching case exactly 50 times more than `BENCH_ROUNDS=0`).
 
+    #[inline(never)]
     fn ours_encode(&self) -> String {
         jwt_core::encode(&self.header, &self.claims, &self.key).expect("encode")
     }
 
+    #[inline(never)]
     fn ours_decode(&self, token: &str) -> Option<jwt_core::TokenData<jwt_core::Claims>> {
         jwt_core::decode(token, &self.public, &self.validation)
             .ok()
             .filter(|d| d.claims.token_type() == "access")
     }
 
+    #[inline(never)]
     fn jwt_encode(&self, peer: &Peer) -> String {
         jsonwebtoken::encode(&peer.header, &self.claims, &peer.enc).expect("jsonwebtoken signs")
     }
 
+    #[inline(never)]
     fn jwt_decode(&self, peer: &Peer, token: &str) -> Option<FlaskClaims> {
         jsonwebtoken::decode::<FlaskClaims>(token, &peer.dec, &peer.validation)
             .ok()
@@ -357,6 +373,7 @@ impl<'k> Contenders<'k> {
 
     /// The floor's signature of `input` (into `out`, which is long enough for RSA-4096);
     /// its length.
+    #[inline(never)]
     fn floor_sign(&self, input: &[u8], out: &mut [u8; 512]) -> usize {
         match &self.material.floor {
             FloorSigner::Rsa(pair) => {
@@ -378,6 +395,7 @@ impl<'k> Contenders<'k> {
         }
     }
 
+    #[inline(never)]
     fn floor_verify(&self, input: &[u8], signature: &[u8]) -> bool {
         self.verifier.verify_sig(input, signature).is_ok()
     }
@@ -540,30 +558,38 @@ impl<'k> Fixture<'k> {
     }
 }
 
-/// The algorithms in table order, with the key each uses.
-fn fixtures(keys: &Keys) -> Vec<Fixture<'_>> {
-    let rsa = &keys.rsa2048;
+/// The algorithms in table order, those with a case matching `filter` (`<op>_<name>/<contender>`).
+fn fixtures<'k>(keys: &'k Keys, filter: Option<&str>) -> Vec<Fixture<'k>> {
     [
-        ("RS256", Algorithm::RS256, rsa),
-        ("RS384", Algorithm::RS384, rsa),
-        ("RS512", Algorithm::RS512, rsa),
-        ("PS256", Algorithm::PS256, rsa),
-        ("PS384", Algorithm::PS384, rsa),
-        ("PS512", Algorithm::PS512, rsa),
-        ("ES256", Algorithm::ES256, &keys.p256),
-        ("ES384", Algorithm::ES384, &keys.p384),
-        ("ES512", Algorithm::ES512, &keys.p521),
-        ("EdDSA", Algorithm::EdDSA, &keys.ed25519),
-        ("RS256_4096", Algorithm::RS256, &keys.rsa4096),
+        ("RS256", Algorithm::RS256),
+        ("RS384", Algorithm::RS384),
+        ("RS512", Algorithm::RS512),
+        ("PS256", Algorithm::PS256),
+        ("PS384", Algorithm::PS384),
+        ("PS512", Algorithm::PS512),
+        ("ES256", Algorithm::ES256),
+        ("ES384", Algorithm::ES384),
+        ("ES512", Algorithm::ES512),
+        ("EdDSA", Algorithm::EdDSA),
+        ("RS256_4096", Algorithm::RS256),
     ]
     .into_iter()
-    .map(|(name, alg, material)| Fixture::new(name, alg, material))
+    .filter(|(name, _)| {
+        filter.is_none_or(|f| {
+            ["encode", "decode"].iter().any(|op| {
+                ["jwt_core", "jsonwebtoken", "floor"]
+                    .iter()
+                    .any(|who| format!("{op}_{name}/{who}").contains(f))
+            })
+        })
+    })
+    .map(|(name, alg)| Fixture::new(name, alg, keys.for_fixture(name)))
     .collect()
 }
 
 fn criterion_benches(c: &mut Criterion) {
-    let keys = Keys::generate();
-    let fixtures = fixtures(&keys);
+    let keys = Keys::default();
+    let fixtures = fixtures(&keys, None);
     let cases: Vec<Case<'_>> = fixtures.iter().flat_map(Fixture::cases).collect();
     let mut i = 0;
     while i < cases.len() {
@@ -591,14 +617,14 @@ fn env(name: &str, default: u64) -> u64 {
 
 /// One process of the interleaved runner (as in tokens.rs): round after round, each case runs
 /// one batch of about `BENCH_BATCH_US` (default 2000) microseconds (at least one call: an
-/// RSA-4096 signature takes longer), for `BENCH_ROUNDS` (default 150) rounds, starting one case
+/// RSA-4096 signature takes longer), for `BENCH_ROUNDS` (default 300) rounds, starting one case
 /// later each round, so every case meets the same background load. Prints one line per case:
 /// `group name median-ns/op`.
 fn interleaved_process(filter: Option<&str>) {
-    let rounds = env("BENCH_ROUNDS", 150) as usize;
+    let rounds = env("BENCH_ROUNDS", 300) as usize;
     let batch = Duration::from_micros(env("BENCH_BATCH_US", 2000));
-    let keys = Keys::generate();
-    let fixtures = fixtures(&keys);
+    let keys = Keys::default();
+    let fixtures = fixtures(&keys, filter);
     let mut cases: Vec<Case<'_>> = fixtures.iter().flat_map(Fixture::cases).collect();
     cases.retain(|c| filter.is_none_or(|f| format!("{}/{}", c.group, c.name).contains(f)));
 
