@@ -82,7 +82,7 @@ pub use identity::{Identity, IdentityError};
 pub use location::{TokenLocation, UnknownLocation};
 pub use manager::{
     json_response, BoxFuture, ErrorResponse, JwtManager, JwtManagerBuilder, JwtRejection,
-    PendingVerification, Refusal, TokenBuilder, TokenType, User, VerifyOptions,
+    KeyRotationError, PendingVerification, Refusal, TokenBuilder, TokenType, User, VerifyOptions,
 };
 pub use request::{RequestHead, TokenRequest};
 pub use secret::Secret;

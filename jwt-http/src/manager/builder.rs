@@ -7,7 +7,7 @@ use std::sync::Arc;
 use jwt_core::{Algorithm, Claims, Header, Key, KeySet, TokenData};
 use serde_json::{Map, Value};
 
-use super::keys::{ProvidedKeys, VerifyKeys};
+use super::keys::{LiveKeySet, ProvidedKeys, VerifyKeys};
 use super::loaders::{BoxFuture, Callbacks, ErrorResponse, Hook, User};
 use crate::{ConfigError, JwtConfig, JwtManager};
 
@@ -121,6 +121,7 @@ impl JwtManagerBuilder {
     /// half of this key.
     pub fn signing_key(mut self, key: Key) -> Self {
         self.keys.signing = Some((key, "signing_key"));
+        self.keys.signing_from_set = false;
         self
     }
 
@@ -138,7 +139,13 @@ impl JwtManagerBuilder {
     /// ([`KeySet::select`](jwt_core::KeySet::select)): an unknown `kid` is refused with 422
     /// `Unable to find a signing key that matches: "<kid>"`, a token without `kid` follows the
     /// set's [`MissingKid`](jwt_core::MissingKid) rule. Replaces the keys of the settings and
-    /// any earlier [`signing_key`](Self::signing_key) / [`verification_key`](Self::verification_key).
+    /// any earlier [`signing_key`](Self::signing_key) / [`verification_key`](Self::verification_key)
+    /// (with no key active, `JWT_SECRET_KEY` and `JWT_PRIVATE_KEY` do not sign either).
+    ///
+    /// The set can be changed while the manager serves, for rotation without a restart:
+    /// [`JwtManager::update_keys`](crate::JwtManager::update_keys). Signing then follows the
+    /// set's active key, unless a [`signing_key`](Self::signing_key) given after this call
+    /// signs instead.
     ///
     /// ```
     /// use jwt_core::{Algorithm, Key, KeySet};
@@ -156,7 +163,8 @@ impl JwtManagerBuilder {
     /// ```
     pub fn key_set(mut self, keys: KeySet) -> Self {
         self.keys.signing = keys.active().cloned().map(|key| (key, "key_set"));
-        self.keys.verify = Some((VerifyKeys::Set(Arc::new(keys)), "key_set"));
+        self.keys.signing_from_set = true;
+        self.keys.verify = Some((VerifyKeys::Set(LiveKeySet::new(keys)), "key_set"));
         self
     }
 

@@ -197,14 +197,18 @@ impl<'m, I: Serialize> TokenBuilder<'m, I> {
     fn sign(&self, loaded: Loaded<'_>) -> Result<String, JwtError> {
         let manager = self.manager;
         let config = manager.config();
-        // The loader's key, else the manager's; a verify-only manager has none.
-        let key =
-            loaded
-                .encode_key
-                .or(manager.signing_key())
-                .ok_or(JwtError::MissingSigningKey {
+        // The loader's key, else the manager's (a key set's: the active key of the set
+        // published now, kept for this token); a verify-only manager has none.
+        let own;
+        let key = match loaded.encode_key {
+            Some(key) => key,
+            None => {
+                own = manager.signing_key();
+                own.get().ok_or(JwtError::MissingSigningKey {
                     algorithm: config.algorithm,
-                })?;
+                })?
+            }
+        };
         let additional = loaded.claims;
         if config.verify_sub {
             // The `sub` claim about to be written: an additional claim of that name, else the

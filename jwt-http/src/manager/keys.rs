@@ -19,9 +19,15 @@
 //!
 //! [`VerifyKeys`] is the seam for other ways of finding a verification key (a remote JWKS):
 //! `decode.rs` calls [`VerifyKeys::decode`] and knows nothing of the variants.
+//!
+//! A key set ([`LiveKeySet`]) is the one kind of keys that changes after the build
+//! ([`JwtManager::update_keys`](crate::JwtManager::update_keys)): a `RwLock<Arc<KeySet>>`
+//! that verification reads under the lock and signing reads as a snapshot, both from the same
+//! published set. The checks of a set ([`unverifiable`], [`signing_defect`]) are the build's
+//! and the update's.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError, RwLock, RwLockReadGuard};
 
 use jwt_core::{Algorithm, Claims, Family, Key, KeyError, KeySet, TokenData, UnixTime, Validation};
 
@@ -30,12 +36,149 @@ use crate::{ConfigError, JwtConfig, JwtError};
 /// The keys of a built manager.
 #[derive(Clone, Debug)]
 pub(crate) struct Keys {
-    /// Signs new tokens, unless an `encode_key_loader` gives another key. `None` when only a
-    /// verification key is configured (a verify-only service): creating a token without an
-    /// `encode_key_loader` then fails with [`JwtError::MissingSigningKey`].
-    pub(crate) signing: Option<Key>,
+    /// Signs new tokens, unless an `encode_key_loader` gives another key.
+    pub(crate) signing: Signing,
     /// Verifies tokens, unless a `decode_key_loader` gives another key.
     pub(crate) verify: VerifyKeys,
+}
+
+/// Where the key that signs new tokens comes from.
+///
+/// The key is inline, as in [`VerifyKeys`]: the enum lives once, inside the manager's `Arc`.
+#[derive(Clone, Debug)]
+#[allow(clippy::large_enum_variant)]
+pub(crate) enum Signing {
+    /// No key: only a verification key is configured (a verify-only service); creating a token
+    /// without an `encode_key_loader` fails with [`JwtError::MissingSigningKey`].
+    None,
+    /// One key, fixed when the manager was built.
+    Key(Key),
+    /// The active key of the [`VerifyKeys::Set`], read at each signing (it follows
+    /// [`JwtManager::update_keys`](crate::JwtManager::update_keys)); none active is
+    /// [`JwtError::MissingSigningKey`].
+    ActiveOfSet,
+}
+
+impl Keys {
+    /// The key to sign with now.
+    #[inline]
+    pub(crate) fn signing_key(&self) -> SigningKey<'_> {
+        match (&self.signing, &self.verify) {
+            (Signing::Key(key), _) => SigningKey::Borrowed(key),
+            (Signing::ActiveOfSet, VerifyKeys::Set(set)) => SigningKey::Active(set.snapshot()),
+            _ => SigningKey::None,
+        }
+    }
+}
+
+/// The signing key of one token: borrowed from the manager, or the active key of the key set
+/// published when signing began (a snapshot: an update during the signing does not change it).
+pub(crate) enum SigningKey<'a> {
+    /// A fixed key.
+    Borrowed(&'a Key),
+    /// The key set's active key, if it has one.
+    Active(Arc<KeySet>),
+    /// No signing key.
+    None,
+}
+
+impl SigningKey<'_> {
+    /// The key, if there is one.
+    #[inline]
+    pub(crate) fn get(&self) -> Option<&Key> {
+        match self {
+            SigningKey::Borrowed(key) => Some(key),
+            SigningKey::Active(set) => set.active(),
+            SigningKey::None => None,
+        }
+    }
+}
+
+/// A key set that can be replaced while the manager serves
+/// ([`JwtManager::update_keys`](crate::JwtManager::update_keys)).
+///
+/// Readers take the read lock for one synchronous verification (never across an `.await`), or
+/// clone the `Arc` out of it for a signing; an update copies the set, changes and checks the
+/// copy without any lock readers wait on, and publishes it with one pointer swap under the
+/// write lock. Updates are serialized by their own mutex, so two concurrent updates cannot
+/// lose each other's change. A poisoned lock is recovered ([`PoisonError::into_inner`]): the
+/// value under it is always a complete set, because the only write is the swap.
+pub(crate) struct LiveKeySet {
+    current: RwLock<Arc<KeySet>>,
+    updates: Mutex<()>,
+}
+
+impl LiveKeySet {
+    /// A live set holding `keys`.
+    pub(crate) fn new(keys: KeySet) -> Self {
+        LiveKeySet {
+            current: RwLock::new(Arc::new(keys)),
+            updates: Mutex::new(()),
+        }
+    }
+
+    /// The published set, under the read lock: hold it only for synchronous work.
+    #[inline]
+    pub(crate) fn read(&self) -> RwLockReadGuard<'_, Arc<KeySet>> {
+        self.current.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The published set, as a snapshot that outlives the lock.
+    #[inline]
+    pub(crate) fn snapshot(&self) -> Arc<KeySet> {
+        Arc::clone(&self.read())
+    }
+
+    /// Applies `update` to a copy of the published set and publishes the copy when `update`
+    /// and then `check` (given the published set and the copy) accept it. Concurrent updates
+    /// run one after the other; readers are held up only by the final swap.
+    pub(crate) fn update<E>(
+        &self,
+        update: impl FnOnce(&mut KeySet) -> Result<(), E>,
+        check: impl FnOnce(&KeySet, &KeySet) -> Result<(), E>,
+    ) -> Result<(), E> {
+        // Poisoned by a panicking `update`: the published set was not touched, go on.
+        let _serial = self.updates.lock().unwrap_or_else(PoisonError::into_inner);
+        let current = self.snapshot();
+        let mut next = KeySet::clone(&current);
+        update(&mut next)?;
+        check(&current, &next)?;
+        let next = Arc::new(next);
+        let previous = {
+            let mut slot = self.current.write().unwrap_or_else(PoisonError::into_inner);
+            std::mem::replace(&mut *slot, next)
+        };
+        // The old set (its keys' memory) is freed outside the lock, or by its last reader.
+        drop(previous);
+        drop(current);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+impl LiveKeySet {
+    /// The lock itself, for tests that poison it.
+    pub(crate) fn current_for_tests(&self) -> &RwLock<Arc<KeySet>> {
+        &self.current
+    }
+}
+
+/// A clone is an independent live set holding the published set (a cloned builder builds a
+/// manager whose updates do not reach the other's). A built manager's clones share one
+/// `LiveKeySet` through the manager's `Arc` and never clone it.
+impl Clone for LiveKeySet {
+    fn clone(&self) -> Self {
+        LiveKeySet {
+            current: RwLock::new(self.snapshot()),
+            updates: Mutex::new(()),
+        }
+    }
+}
+
+impl fmt::Debug for LiveKeySet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&**self.read(), f)
+    }
 }
 
 /// What verifies a token's signature when no `decode_key_loader` is registered.
@@ -52,7 +195,8 @@ pub(crate) enum VerifyKeys {
     /// have none).
     Single(Key),
     /// Keys by `kid` ([`KeySet::select`]): an unknown `kid` is a 422 with jwt-core's message.
-    Set(Arc<KeySet>),
+    /// Replaceable while the manager serves ([`LiveKeySet`]).
+    Set(LiveKeySet),
     /// No verification key (an asymmetric algorithm with neither `JWT_PUBLIC_KEY` nor
     /// `JWT_PRIVATE_KEY`, in a service whose `encode_key_loader` signs): verification fails
     /// with [`JwtError::MissingVerificationKey`], a 500, as flask-jwt-extended raises.
@@ -77,7 +221,13 @@ impl VerifyKeys {
     ) -> Result<TokenData<Claims>, JwtError> {
         match self {
             VerifyKeys::Single(key) => Ok(jwt_core::decode_at(token, key, validation, now)?),
-            VerifyKeys::Set(keys) => Ok(jwt_core::decode_with_at(token, keys, validation, now)?),
+            // The read lock for this one synchronous verification: no `Arc` count change.
+            VerifyKeys::Set(keys) => Ok(jwt_core::decode_with_at(
+                token,
+                &keys.read(),
+                validation,
+                now,
+            )?),
             #[cfg(feature = "remote-jwks")]
             VerifyKeys::Remote(jwks) => jwks
                 .verify_cached(token, validation, Some(now))
@@ -150,10 +300,43 @@ pub(crate) struct ProvidedKeys {
     pub(crate) signing: Option<(Key, &'static str)>,
     /// The verification keys and the builder method they came from.
     pub(crate) verify: Option<(VerifyKeys, &'static str)>,
+    /// Signing is the active key of the key set ([`key_set`](crate::JwtManagerBuilder::key_set)
+    /// was the last to set the signing key): `signing` is then that key at build time, for the
+    /// checks, and the manager signs with whatever key is active when it signs.
+    pub(crate) signing_from_set: bool,
+}
+
+/// The first algorithm of `algorithms` that no key of `set` supports: an algorithm the set can
+/// never verify.
+pub(crate) fn unverifiable(set: &KeySet, algorithms: &[Algorithm]) -> Option<Algorithm> {
+    algorithms
+        .iter()
+        .copied()
+        .find(|&alg| !set.iter().any(|key| key.supports(alg)))
+}
+
+/// Why a key cannot be the signing key for `algorithm`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum SigningDefect {
+    /// A public key.
+    CannotSign,
+    /// A key of another family; what it is, for messages.
+    WrongFamily(String),
+}
+
+/// Whether `key` can sign tokens of `algorithm`.
+pub(crate) fn signing_defect(key: &Key, algorithm: Algorithm) -> Option<SigningDefect> {
+    if !key.can_sign() {
+        Some(SigningDefect::CannotSign)
+    } else if !key.supports(algorithm) {
+        Some(SigningDefect::WrongFamily(describe(key.family())))
+    } else {
+        None
+    }
 }
 
 /// The option that names `algorithm`: `JWT_ALGORITHM` when it is the signing algorithm.
-fn algorithm_option(config: &JwtConfig, algorithm: Algorithm) -> &'static str {
+pub(crate) fn algorithm_option(config: &JwtConfig, algorithm: Algorithm) -> &'static str {
     if algorithm == config.algorithm {
         "JWT_ALGORITHM"
     } else {
@@ -219,15 +402,24 @@ impl Keys {
             }
         }
         let algorithm = config.algorithm;
-        let ProvidedKeys { signing, verify } = provided;
+        let ProvidedKeys {
+            signing,
+            verify,
+            signing_from_set,
+        } = provided;
+        // Signing follows the set's active key: no other key stands in when none is active.
+        let from_set = signing_from_set && matches!(verify, Some((VerifyKeys::Set(_), _)));
         let (signing, verify) = if algorithm.is_hmac() {
             // JWT_SECRET_KEY, unless the builder gave keys for both roles.
-            let secret = if signing.is_none() || verify.is_none() {
+            let secret = if (signing.is_none() && !from_set) || verify.is_none() {
                 Some(hmac_key(config, algorithms)?)
             } else {
                 None
             };
-            let signing = signing.or_else(|| secret.clone().map(|key| (key, "JWT_SECRET_KEY")));
+            let signing = match from_set {
+                true => signing,
+                false => signing.or_else(|| secret.clone().map(|key| (key, "JWT_SECRET_KEY"))),
+            };
             let verify = match verify {
                 Some(verify) => verify,
                 None => match secret {
@@ -243,6 +435,7 @@ impl Keys {
             let sign_algorithms = if derive { algorithms } else { &[algorithm][..] };
             let signing = match signing {
                 Some(signing) => Some(signing),
+                None if from_set => None,
                 None => private_key(config, sign_algorithms)?.map(|key| (key, "JWT_PRIVATE_KEY")),
             };
             let verify = match verify {
@@ -266,27 +459,32 @@ impl Keys {
         };
 
         if let Some((key, source)) = &signing {
-            if !key.can_sign() {
-                return Err(ConfigError::SigningKeyCannotSign { key_option: source });
-            }
-            if !key.supports(algorithm) {
-                return Err(ConfigError::AlgorithmKeyMismatch {
-                    algorithm_option: "JWT_ALGORITHM",
-                    algorithm,
-                    key_option: source,
-                    found: describe(key.family()),
-                });
+            match signing_defect(key, algorithm) {
+                None => {}
+                Some(SigningDefect::CannotSign) => {
+                    return Err(ConfigError::SigningKeyCannotSign { key_option: source })
+                }
+                Some(SigningDefect::WrongFamily(found)) => {
+                    return Err(ConfigError::AlgorithmKeyMismatch {
+                        algorithm_option: "JWT_ALGORITHM",
+                        algorithm,
+                        key_option: source,
+                        found,
+                    })
+                }
             }
         }
         let (verify, source) = verify;
-        for &alg in algorithms {
-            let found = match &verify {
-                VerifyKeys::Single(key) if !key.supports(alg) => describe(key.family()),
-                VerifyKeys::Set(keys) if !keys.iter().any(|key| key.supports(alg)) => {
-                    "a key set without a key for it".to_owned()
-                }
-                _ => continue,
-            };
+        let mismatch = match &verify {
+            VerifyKeys::Single(key) => algorithms
+                .iter()
+                .find(|&&alg| !key.supports(alg))
+                .map(|&alg| (alg, describe(key.family()))),
+            VerifyKeys::Set(keys) => unverifiable(&keys.read(), algorithms)
+                .map(|alg| (alg, "a key set without a key for it".to_owned())),
+            _ => None,
+        };
+        if let Some((alg, found)) = mismatch {
             return Err(ConfigError::AlgorithmKeyMismatch {
                 algorithm_option: algorithm_option(config, alg),
                 algorithm: alg,
@@ -294,10 +492,12 @@ impl Keys {
                 found,
             });
         }
-        Ok(Keys {
-            signing: signing.map(|(key, _)| key),
-            verify,
-        })
+        let signing = match (from_set, signing) {
+            (true, _) => Signing::ActiveOfSet,
+            (false, Some((key, _))) => Signing::Key(key),
+            (false, None) => Signing::None,
+        };
+        Ok(Keys { signing, verify })
     }
 }
 
@@ -404,7 +604,7 @@ mod tests {
             .unwrap();
         let claims = serde_json::json!({"sub": "alice"});
         let token = encode_with(&Header::new(Algorithm::HS256), &claims, &set).unwrap();
-        let verify = VerifyKeys::Set(Arc::new(set));
+        let verify = VerifyKeys::Set(LiveKeySet::new(set));
         let validation = Validation::new(Algorithm::HS256);
         let now = UnixTime::from_secs(0);
         let data = verify
@@ -461,9 +661,10 @@ mod tests {
         let provided = ProvidedKeys {
             signing: Some((key.clone(), "signing_key")),
             verify: Some((VerifyKeys::Single(key), "verification_key")),
+            signing_from_set: false,
         };
         let keys = Keys::build(&config, &algs, provided, false, false).unwrap();
-        assert!(keys.signing.is_some());
+        assert!(matches!(keys.signing, Signing::Key(_)));
         config.secret_key = Some(SECRET.into());
         let keys = Keys::build(&config, &algs, ProvidedKeys::default(), false, false).unwrap();
         assert!(matches!(keys.verify, VerifyKeys::Single(_)));

@@ -12,11 +12,12 @@
 //! | `cookies.rs` | `set_access_cookies` and the other cookie methods |
 //! | `response.rs` | refusals as responses: `error_response`, [`Refusal`], [`JwtRejection`] |
 //! | `body.rs` | `buffer_body`: reading a body the token checks need |
+//! | `rotation.rs` | changing a key set while the manager serves: `update_keys`, [`KeyRotationError`]; `public_jwks` |
 
 use std::sync::{Arc, RwLock};
 
 use http::HeaderName;
-use jwt_core::{Algorithm, Key, Validation};
+use jwt_core::{Algorithm, Validation};
 
 use keys::{Keys, ProvidedKeys};
 
@@ -30,6 +31,7 @@ mod decode;
 pub(crate) mod keys;
 mod loaders;
 mod response;
+mod rotation;
 mod verify;
 
 pub use builder::JwtManagerBuilder;
@@ -37,6 +39,7 @@ pub use create::{TokenBuilder, TokenType};
 pub use loaders::{json_response, BoxFuture, ErrorResponse, User};
 pub(crate) use loaders::{Callbacks, Hook, IdentityLoader};
 pub use response::{JwtRejection, Refusal};
+pub use rotation::KeyRotationError;
 pub use verify::{PendingVerification, VerifyOptions};
 
 /// The process-wide default manager, set by [`JwtManager::install_default`].
@@ -231,10 +234,10 @@ impl JwtManager {
         &self.inner.callbacks
     }
 
-    /// The key new tokens are signed with when no `encode_key_loader` gives one; `None` for a
-    /// verify-only manager.
-    pub(crate) fn signing_key(&self) -> Option<&Key> {
-        self.inner.keys.signing.as_ref()
+    /// The key new tokens are signed with when no `encode_key_loader` gives one (for a key set:
+    /// its active key now); none for a verify-only manager.
+    pub(crate) fn signing_key(&self) -> keys::SigningKey<'_> {
+        self.inner.keys.signing_key()
     }
 
     /// What verifies tokens when no `decode_key_loader` gives a key.
