@@ -1,16 +1,27 @@
 //! The auth service of a two-service setup: it signs access tokens with ES256 and publishes the
 //! public half of its keys as a JWK Set, so other services verify without holding any secret
-//! (`examples/resource_service.rs` is one).
+//! (`examples/resource_service.rs` is one). Its keys rotate while it runs.
 //!
 //! | route | shows |
 //! |---|---|
 //! | `POST /login` | a token signed by the active key of a `KeySet`, its `kid` in the header |
-//! | `GET /.well-known/jwks.json` | `KeySet::public_jwks()`: RFC 7517, `application/jwk-set+json`, no private member |
+//! | `GET /.well-known/jwks.json` | `JwtManager::public_jwks()`, read on each request: RFC 7517, `application/jwk-set+json`, no private member |
 //! | `GET /protected` | `#[jwt_required]`, verified by `kid` with the same key set |
+//! | `POST /rotate` | `JwtManager::update_keys`: a new ES256 key signs from now on, the previous one still verifies |
 //!
-//! The set holds two keys: the ES256 key that signs, and an EdDSA key published ahead of its
-//! use — rotation publishes the next key before activating it, so verifiers that cache the
+//! The set starts with two keys: the ES256 key that signs, and an EdDSA key published ahead of
+//! its use. Rotation publishes the next key before activating it, so verifiers that cache the
 //! JWK Set already know it when the first token it signs arrives.
+//!
+//! `POST /rotate` is the short version, for the example: it generates a new ES256 key, makes it
+//! the signing key at once, keeps the key that signed until now (its tokens still verify), and
+//! retires the ES256 keys added before that one (the EdDSA key stays published). A resource
+//! service that cached the JWK Set learns the new key from the first token it signs (an unknown
+//! `kid` makes `RemoteJwks` refetch). A real deployment splits it in two steps: insert and
+//! publish the next key, wait at least the JWK Set's cache lifetime (`max-age`), then activate
+//! it; and it retires an old key only once the longest-lived token it signed has expired (here
+//! the 15-minute access tokens: rotate at most every 15 minutes). It is also an admin action (a
+//! role claim, or a scheduled task), not one for every logged-in user.
 //!
 //! ```text
 //! cargo run --features asymmetric --example auth_service          # 127.0.0.1:5001 (PORT overrides)
@@ -21,6 +32,7 @@
 //!   -d '{"username":"test","password":"test"}'
 //! curl -s localhost:5001/.well-known/jwks.json
 //! curl -s localhost:5002/protected -H "Authorization: Bearer $TOKEN"
+//! curl -s -X POST localhost:5001/rotate -H "Authorization: Bearer $TOKEN"
 //! ```
 
 use axum::extract::Request;
@@ -30,8 +42,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use jwt_extended::{
-    get_jwt_identity, jwt_required, Algorithm, ConfigError, JwkSet, JwtManager, Key, KeyError,
-    KeySet, KeySetError,
+    get_jwt_identity, jwt_required, Algorithm, ConfigError, JwtManager, Key, KeyError, KeySet,
+    KeySetError,
 };
 use serde::Deserialize;
 use serde_json::json;
@@ -85,28 +97,31 @@ pub fn manager(keys: KeySet) -> Result<JwtManager, SetupError> {
         .map_err(SetupError::Config)
 }
 
-/// The routes; `jwks` is what `/.well-known/jwks.json` serves.
-pub fn app(manager: JwtManager, jwks: JwkSet) -> Router {
-    let body = jwks.to_json();
+/// The routes. The manager's keys are the service's state: `/.well-known/jwks.json` and
+/// `/rotate` read and change them through it.
+pub fn app(manager: JwtManager) -> Router {
     Router::new()
         .route("/login", post(login))
-        .route(
-            "/.well-known/jwks.json",
-            get(move || {
-                let body = body.clone();
-                async move {
-                    (
-                        [
-                            (CONTENT_TYPE, "application/jwk-set+json"),
-                            (CACHE_CONTROL, "public, max-age=300"),
-                        ],
-                        body,
-                    )
-                }
-            }),
-        )
+        .route("/.well-known/jwks.json", get(jwks))
         .route("/protected", get(protected))
+        .route("/rotate", post(rotate))
         .layer(Extension(manager))
+}
+
+/// The public JWK Set of the manager's keys as they are now: a rotation shows up here at once.
+async fn jwks(Extension(manager): Extension<JwtManager>) -> Response {
+    match manager.public_jwks() {
+        Some(jwks) => (
+            [
+                (CONTENT_TYPE, "application/jwk-set+json"),
+                (CACHE_CONTROL, "public, max-age=300"),
+            ],
+            jwks.to_json(),
+        )
+            .into_response(),
+        // Not this service's configuration: an HMAC secret is never published.
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
 }
 
 #[derive(Deserialize)]
@@ -138,6 +153,58 @@ async fn protected(req: Request) -> Json<serde_json::Value> {
     Json(json!({ "logged_in_as": get_jwt_identity() }))
 }
 
+/// Rotates the keys of the running service: a new ES256 key (its `kid` the RFC 7638
+/// thumbprint) signs from now on; the key that signed until now still verifies; ES256 keys
+/// added before that one are retired. Answers the new `kid` and the retired ones.
+#[jwt_required]
+async fn rotate(req: Request) -> Response {
+    let _ = req;
+    let failed = |msg: String| {
+        (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            Json(json!({ "msg": msg })),
+        )
+            .into_response()
+    };
+    // The manager that verified this request (the one in the request's extensions).
+    let Some(manager) = JwtManager::current() else {
+        return failed("no JwtManager".into());
+    };
+    // Made before the update: `update_keys` serializes updates while its closure runs.
+    let next = match Key::generate(Algorithm::ES256) {
+        Ok(key) => key,
+        Err(error) => return failed(format!("key: {error}")),
+    };
+    let Some(kid) = next.thumbprint() else {
+        return failed("an ES256 key has a thumbprint".into());
+    };
+    let mut retired = Vec::new();
+    let result = manager.update_keys(|keys| {
+        // The ES256 keys added before the active one, in the order they were added. The
+        // EdDSA key stays: EdDSA is a decode algorithm, and the manager refuses an update that
+        // leaves one without a key.
+        if let Some(previous) = keys.active().and_then(Key::kid) {
+            retired = keys
+                .iter()
+                .take_while(|key| key.kid() != Some(previous))
+                .filter(|key| key.supports(Algorithm::ES256))
+                .filter_map(Key::kid)
+                .map(str::to_owned)
+                .collect();
+        }
+        keys.insert(next)?;
+        keys.activate(&kid)?;
+        for old in &retired {
+            keys.retire(old);
+        }
+        Ok(())
+    });
+    match result {
+        Ok(()) => Json(json!({ "kid": kid, "retired": retired })).into_response(),
+        Err(error) => failed(error.to_string()),
+    }
+}
+
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let private_pem = std::env::var("JWT_PRIVATE_KEY").ok();
@@ -147,12 +214,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
              will not verify after a restart)"
         );
     }
-    let keys = keys(private_pem.as_deref())?;
-    let jwks = keys.public_jwks();
-    let manager = manager(keys)?;
+    let manager = manager(keys(private_pem.as_deref())?)?;
     let port = std::env::var("PORT").unwrap_or_else(|_| "5001".into());
     let listener = tokio::net::TcpListener::bind(format!("127.0.0.1:{port}")).await?;
     println!("listening on http://{}", listener.local_addr()?);
-    axum::serve(listener, app(manager, jwks)).await?;
+    axum::serve(listener, app(manager)).await?;
     Ok(())
 }

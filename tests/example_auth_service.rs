@@ -1,6 +1,8 @@
 //! `examples/auth_service.rs` through `tower::ServiceExt::oneshot`: a token signed by the key
 //! set's active key carries its `kid`; the published JWK Set verifies it and holds no private
-//! member; a token of another service's keys is refused by `kid`.
+//! member; a token of another service's keys is refused by `kid`; `POST /rotate` changes the
+//! running service's keys (new tokens carry the new `kid`, the previous key's tokens verify
+//! until the next rotation, the JWK Set served shows each change).
 #![cfg(feature = "asymmetric")]
 
 #[allow(dead_code)]
@@ -19,7 +21,7 @@ use tower::ServiceExt;
 fn service() -> (Router, KeySet) {
     let keys = auth_service::keys(None).unwrap();
     let manager = auth_service::manager(keys.clone()).unwrap();
-    (auth_service::app(manager, keys.public_jwks()), keys)
+    (auth_service::app(manager), keys)
 }
 
 async fn call(
@@ -174,5 +176,107 @@ async fn tokens_of_other_keys_are_refused_by_kid_and_the_jwks_is_no_hmac_secret(
             StatusCode::UNPROCESSABLE_ENTITY,
             json!({"msg": "The specified alg value is not allowed"})
         )
+    );
+}
+
+async fn post_rotate(app: &Router, token: Option<&str>) -> (StatusCode, Value) {
+    let mut request = Request::post("/rotate");
+    if let Some(token) = token {
+        request = request.header("Authorization", format!("Bearer {token}"));
+    }
+    let (status, _, body) = call(app, request.body(Body::empty()).unwrap()).await;
+    (status, serde_json::from_slice(&body).unwrap())
+}
+
+async fn login_token(app: &Router) -> String {
+    let (status, body) = login(app, "test").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body["access_token"].as_str().unwrap().to_owned()
+}
+
+/// The `kid`s of the JWK Set the service serves now.
+async fn published_kids(app: &Router) -> Vec<String> {
+    let (status, _, body) = call(
+        app,
+        Request::get("/.well-known/jwks.json")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let jwks = JwkSet::from_json(&body).unwrap();
+    jwks.keys.iter().map(|k| k.kid.clone().unwrap()).collect()
+}
+
+fn kid_of(token: &str) -> String {
+    header_of(token)["kid"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn rotate_signs_with_a_new_key_keeps_the_previous_one_and_retires_older_ones() {
+    let (app, keys) = service();
+    let first = keys.active().unwrap().kid().unwrap().to_owned();
+    let ahead = keys.iter().nth(1).unwrap().kid().unwrap().to_owned();
+    let t1 = login_token(&app).await;
+    assert_eq!(kid_of(&t1), first);
+
+    // Only with a valid token.
+    assert_eq!(
+        post_rotate(&app, None).await,
+        (
+            StatusCode::UNAUTHORIZED,
+            json!({"msg": "Missing Authorization Header"})
+        )
+    );
+
+    // First rotation: a new ES256 key signs; nothing was added before the first key.
+    let (status, body) = post_rotate(&app, Some(&t1)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let second = body["kid"].as_str().unwrap().to_owned();
+    assert_eq!(body["retired"], json!([]));
+    assert_ne!(second, first);
+    let t2 = login_token(&app).await;
+    assert_eq!(kid_of(&t2), second);
+    assert_eq!(header_of(&t2)["alg"], "ES256");
+    for token in [&t1, &t2] {
+        assert_eq!(
+            protected(&app, token).await,
+            (StatusCode::OK, json!({"logged_in_as": "test"}))
+        );
+    }
+    // The JWK Set served now lists the old key, the one published ahead, and the new one.
+    assert_eq!(
+        published_kids(&app).await,
+        [first.clone(), ahead.clone(), second.clone()]
+    );
+
+    // Second rotation: the first key is retired; the EdDSA key published ahead stays.
+    let (status, body) = post_rotate(&app, Some(&t2)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let third = body["kid"].as_str().unwrap().to_owned();
+    assert_eq!(body["retired"], json!([first]));
+    let t3 = login_token(&app).await;
+    assert_eq!(kid_of(&t3), third);
+    assert_eq!(
+        published_kids(&app).await,
+        [ahead.clone(), second.clone(), third.clone()]
+    );
+    assert_eq!(
+        protected(&app, &t1).await,
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!({"msg": format!("Unable to find a signing key that matches: \"{first}\"")})
+        )
+    );
+    for token in [&t2, &t3] {
+        assert_eq!(
+            protected(&app, token).await,
+            (StatusCode::OK, json!({"logged_in_as": "test"}))
+        );
+    }
+    // A token of the retired key cannot rotate either.
+    assert_eq!(
+        post_rotate(&app, Some(&t1)).await.0,
+        StatusCode::UNPROCESSABLE_ENTITY
     );
 }

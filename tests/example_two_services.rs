@@ -2,7 +2,7 @@
 //! loopback port, over real HTTP: the resource service holds no key and verifies the auth
 //! service's tokens through its published JWK Set; it keeps verifying while the auth service
 //! is down, and picks up a new key (a new `kid`) with one refetch when the auth service comes
-//! back with new keys.
+//! back with new keys, or rotates them while it runs (`POST /rotate`).
 #![cfg(feature = "remote-jwks")]
 
 #[allow(dead_code)]
@@ -14,6 +14,8 @@ mod common;
 mod resource_service;
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use jwt_extended::jwks::RemoteJwks;
@@ -23,9 +25,26 @@ use tokio::sync::oneshot;
 
 /// Serves a fresh auth service on `addr` (port 0: any), until the returned sender is dropped.
 async fn start_auth(addr: SocketAddr) -> (SocketAddr, oneshot::Sender<()>) {
+    let (bound, stop, _) = start_counted_auth(addr).await;
+    (bound, stop)
+}
+
+/// [`start_auth`], with the count of the JWK Set requests it answered.
+async fn start_counted_auth(
+    addr: SocketAddr,
+) -> (SocketAddr, oneshot::Sender<()>, Arc<AtomicUsize>) {
     let keys = auth_service::keys(None).unwrap();
-    let jwks = keys.public_jwks();
-    let app = auth_service::app(auth_service::manager(keys).unwrap(), jwks);
+    let fetches = Arc::new(AtomicUsize::new(0));
+    let counter = fetches.clone();
+    let app =
+        auth_service::app(auth_service::manager(keys).unwrap()).layer(axum::middleware::from_fn(
+            move |req: axum::extract::Request, next: axum::middleware::Next| {
+                if req.uri().path() == "/.well-known/jwks.json" {
+                    counter.fetch_add(1, Ordering::SeqCst);
+                }
+                next.run(req)
+            },
+        ));
     let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
     let bound = listener.local_addr().unwrap();
     let (stop, stopped) = oneshot::channel::<()>();
@@ -37,7 +56,7 @@ async fn start_auth(addr: SocketAddr) -> (SocketAddr, oneshot::Sender<()>) {
             .await
             .unwrap();
     });
-    (bound, stop)
+    (bound, stop, fetches)
 }
 
 async fn login(auth: SocketAddr) -> String {
@@ -131,4 +150,65 @@ async fn a_new_key_at_the_issuer_is_picked_up_with_one_refetch() {
             .starts_with("Unable to find a signing key that matches"),
         "{body}"
     );
+}
+
+/// `POST /rotate` at the auth service with `token`; the new `kid`.
+async fn rotate(auth: SocketAddr, token: &str) -> String {
+    let bearer = format!("Bearer {token}");
+    let reply = common::send(auth, "POST", "/rotate", &[("Authorization", &bearer)], None).await;
+    assert_eq!(reply.status, 200, "{:?}", reply);
+    reply.json()["kid"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rotation_at_the_running_issuer_is_picked_up_with_one_refetch() {
+    let (auth, _stop, fetches) = start_counted_auth("127.0.0.1:0".parse().unwrap()).await;
+    let url = format!("http://{auth}/.well-known/jwks.json");
+    let remote = RemoteJwks::builder(&url)
+        .algorithms(&[Algorithm::ES256, Algorithm::EdDSA])
+        .cooldown(Duration::ZERO)
+        .build()
+        .unwrap();
+    remote.prefetch().await.unwrap();
+    let resource = common::serve(resource_service::app(
+        resource_service::manager(remote).unwrap(),
+    ))
+    .await;
+    assert_eq!(fetches.load(Ordering::SeqCst), 1);
+    let first = login(auth).await;
+    assert_eq!(get(resource, "/protected", &first).await.0, 200);
+    assert_eq!(fetches.load(Ordering::SeqCst), 1, "a known kid: no fetch");
+
+    // The running auth service rotates: the next login is signed by a key the resource service
+    // has not seen; one refetch finds it, and the previous key still verifies.
+    rotate(auth, &first).await;
+    let second = login(auth).await;
+    assert_eq!(
+        get(resource, "/protected", &second).await,
+        (200, json!({"logged_in_as": "test"}))
+    );
+    assert_eq!(fetches.load(Ordering::SeqCst), 2, "one refetch");
+    assert_eq!(get(resource, "/protected", &first).await.0, 200);
+    assert_eq!(fetches.load(Ordering::SeqCst), 2);
+
+    // A second rotation retires the first key: once the resource service has refetched (for
+    // the third key's first token), the first key's tokens are refused by kid.
+    rotate(auth, &second).await;
+    let third = login(auth).await;
+    assert_eq!(get(resource, "/protected", &third).await.0, 200);
+    assert_eq!(fetches.load(Ordering::SeqCst), 3, "one refetch");
+    assert_eq!(get(resource, "/protected", &second).await.0, 200);
+    let (status, body) = get(resource, "/protected", &first).await;
+    assert_eq!(status, 422);
+    let kid = auth_kid(&first);
+    assert_eq!(
+        body,
+        json!({"msg": format!("Unable to find a signing key that matches: \"{kid}\"")})
+    );
+}
+
+/// The `kid` of a token's header.
+fn auth_kid(token: &str) -> String {
+    let header = jwt_extended::decode_header_unverified(token).unwrap();
+    header.kid().unwrap().to_owned()
 }
