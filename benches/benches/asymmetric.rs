@@ -26,9 +26,10 @@
 //!
 //! Algorithms: RS256/384/512 and PS256/384/512 on one RSA-2048 key, ES256, ES384, EdDSA;
 //! ES512 against the floor only (jsonwebtoken has no ES512); `RS256_4096` on an RSA-4096 key
-//! (reported, no bound). Each key is generated once per run with aws-lc-rs (a filtered run makes
-//! only the keys it needs) and the same DER is given to both libraries. Before timing, every decoder is checked to accept every encoder's
-//! token (and the floor's signature), and to refuse a changed signature.
+//! (reported, no bound). Each key is generated once per run with aws-lc-rs (a filtered run
+//! makes only the keys it needs) and the same DER is given to both libraries. Before timing,
+//! every decoder is checked to accept every encoder's token (and the floor's signature), and
+//! to refuse a changed signature.
 
 use std::cell::OnceCell;
 use std::hint::black_box;
