@@ -13,7 +13,7 @@
 #   BENCH_COLD=0 scripts/bench.sh         # skip the cold pass (~1 min)
 #   scripts/bench.sh asymmetric [FILTER]  # issue 13 instead: benches/benches/asymmetric.rs, RS/PS/
 #                                         # ES/EdDSA against jsonwebtoken (aws_lc_rs) and the raw
-#                                         # aws-lc-rs floor, interleaved, BENCH_PROCESSES=3 (~4 min);
+#                                         # aws-lc-rs floor, interleaved, BENCH_PROCESSES=3 (~2 min);
 #                                         # BENCH_MARKDOWN=1 for BENCHMARKS.md's table
 #
 # Three passes over the same cases:
