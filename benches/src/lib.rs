@@ -5,6 +5,9 @@
 //! - `benches/tokens.rs`: jwt-extended against `jsonwebtoken`, `jwt-simple`, what a user writes
 //!   today and the floor (`scripts/bench.sh`, `BENCHMARKS.md`);
 //! - `benches/rejection.rs`: the cost of refusing a hostile token as it grows;
+//! - `benches/asymmetric.rs`: RS/PS/ES/EdDSA sign and verify against `jsonwebtoken` on the same
+//!   aws-lc-rs backend and the raw aws-lc-rs floor (`scripts/bench.sh asymmetric`);
+//! - `benches/remote_jwks.rs`: the remote JWKS verifier's cached-key path against a `KeySet`;
 //! - `examples/basic_bench.rs`: the seed plus three twins of `/protected`, for `scripts/load.sh`;
 //! - `tests/example_basic_bench.rs`: that example over HTTP.
 //!
