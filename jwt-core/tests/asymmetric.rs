@@ -303,6 +303,20 @@ fn rsa_keys_outside_2048_to_8192_bits_are_refused() {
 }
 
 #[test]
+fn rsa_public_exponents_below_3_or_even_are_refused() {
+    let n = B64.encode([0xC5u8; 256]);
+    for e in [&[1u8][..], &[2], &[0x01, 0x00, 0x00], &[]] {
+        let text = format!(r#"{{"kty":"RSA","n":"{n}","e":"{}"}}"#, B64.encode(e));
+        assert!(
+            Key::from_jwk(&jwk(&text), &[Algorithm::RS256]).is_err(),
+            "e = {e:?}"
+        );
+    }
+    let text = format!(r#"{{"kty":"RSA","n":"{n}","e":"AQAB"}}"#);
+    assert!(Key::from_jwk(&jwk(&text), &[Algorithm::RS256]).is_ok());
+}
+
+#[test]
 fn unsupported_curves_are_refused() {
     for (private, public) in [
         ("secp256k1.pem", "secp256k1.pub.pem"),
@@ -420,6 +434,27 @@ fn the_public_key_pem_as_hmac_secret_attack_fails() {
         Key::new(Algorithm::HS256, &jwk_text).unwrap_err(),
         KeyError::AsymmetricKeyAsSecret
     );
+    // However it is spaced or ordered, and a whole JWK Set too.
+    let pretty = serde_json::to_string_pretty(&ed.to_public_jwk().unwrap()).unwrap();
+    let mut set = KeySet::new();
+    set.insert(ed.clone()).unwrap();
+    let jwks = set.public_jwks().to_json();
+    let reordered =
+        r#"  {"crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo","kty":"OKP"}"#
+            .to_owned();
+    for text in [&pretty, &jwks, &reordered] {
+        assert_eq!(
+            Key::new(Algorithm::HS256, text).unwrap_err(),
+            KeyError::AsymmetricKeyAsSecret,
+            "{text}"
+        );
+    }
+    // JSON that is not a key stays a (long enough) secret.
+    assert!(Key::new(
+        Algorithm::HS256,
+        r#"{"not":"a key","but":"a 32-byte secret"}"#
+    )
+    .is_ok());
     for ssh in [
         "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC7 user@host-padding-to-32-bytes",
         "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIO user@host-padding",
@@ -983,6 +1018,11 @@ fn key_set_rules() {
     let err = decode_with(&token, &keys, &Validation::new(Algorithm::ES256)).unwrap_err();
     assert!(matches!(err, Error::UnknownKeyId(_)));
     assert!(err.to_string().len() < 150, "{err}");
+    assert!(err.to_string().ends_with(r#"xxx"..."#), "{err}");
+    assert!(
+        format!("{err:?}").len() < 150,
+        "the error holds no attacker-sized string"
+    );
 
     // A kid of the set whose key is not for the token's alg.
     let ed_kid = keys

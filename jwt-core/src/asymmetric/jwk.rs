@@ -119,6 +119,17 @@ impl Drop for Jwk {
     }
 }
 
+/// Zeroes every string in `value` (members' names are not secret).
+fn wipe(value: &mut Value) {
+    use zeroize::Zeroize;
+    match value {
+        Value::String(text) => text.zeroize(),
+        Value::Array(items) => items.iter_mut().for_each(wipe),
+        Value::Object(members) => members.values_mut().for_each(wipe),
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
+    }
+}
+
 fn invalid(why: impl Into<String>) -> KeyError {
     KeyError::InvalidJwk(why.into())
 }
@@ -149,11 +160,16 @@ impl Jwk {
         Jwk::from_value(value)
     }
 
-    pub(crate) fn from_value(value: Value) -> Result<Jwk, KeyError> {
+    pub(crate) fn from_value(mut value: Value) -> Result<Jwk, KeyError> {
         if !value.is_object() {
             return Err(invalid("not a JSON object"));
         }
-        serde_json::from_value(value).map_err(|e| invalid(e.to_string()))
+        // Read from a borrow, then wipe every string of the parsed text: private members are
+        // copied into the `Jwk` (zeroed when it is dropped), and none is left behind in the
+        // `Value`, whether reading succeeded or not.
+        let jwk = Jwk::deserialize(&value).map_err(|e| invalid(e.to_string()));
+        wipe(&mut value);
+        jwk
     }
 
     /// Whether any private member (`d`, `p`, `q`, `dp`, `dq`, `qi`, `oth`, `k`) is present.

@@ -334,10 +334,19 @@ impl AsymmetricKey {
                 found: public.describe(),
             });
         }
-        if let PublicParts::Rsa { n, .. } = &public {
+        if let PublicParts::Rsa { n, e } = &public {
             let bits = rsa_bits(n);
             if !(2048..=8192).contains(&bits) {
                 return Err(KeyError::RsaKeySize { bits: Some(bits) });
+            }
+            // An RSA public exponent is odd and at least 3 (e = 1 makes every signature its
+            // own message); the backend refuses such keys at verification, this says so when
+            // the key is made.
+            let odd = e.last().is_some_and(|last| last & 1 == 1);
+            if !odd || (e.len() == 1 && e[0] < 3) {
+                return Err(KeyError::Invalid(
+                    "RSA public exponent must be odd and at least 3".into(),
+                ));
             }
         }
         let mut verifiers = Vec::with_capacity(algorithms.len());

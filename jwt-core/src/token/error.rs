@@ -100,8 +100,8 @@ pub enum Error {
     KeyCannotSign,
     /// The cryptographic backend failed to sign.
     SigningFailed,
-    /// The header names a key ID that the key set does not hold (cut like a `crit` name when
-    /// longer than 64 characters).
+    /// The header names a key ID that the key set does not hold (held and echoed to at most
+    /// 64 characters, then `...`, like a `crit` name).
     UnknownKeyId(String),
     /// The token has no `kid`, and the key set cannot tell which of its keys signed it.
     MissingKeyId,
@@ -207,6 +207,12 @@ pub(crate) fn echo(text: &str) -> String {
         (all, false) => all.to_owned(),
         (head, true) => format!("{head}{ECHO_CUT_MARKER}"),
     }
+}
+
+/// At most one character more than an error echoes: enough for [`QuotedEcho`] to see that the
+/// text was longer and mark the cut, without keeping an attacker-sized string in the error.
+pub(crate) fn bounded(text: &str) -> String {
+    text.chars().take(ECHO_MAX_CHARS + 1).collect()
 }
 
 /// `text` quoted as Rust's `{:?}` does, cut as [`echo`] cuts, the marker after the closing

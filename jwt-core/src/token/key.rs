@@ -158,7 +158,21 @@ fn looks_asymmetric(secret: &[u8]) -> bool {
     ];
     MARKERS.iter().any(|marker| trimmed.starts_with(marker))
         || secret.windows(11).any(|w| w == b"-----BEGIN ")
-        || trimmed.starts_with(b"{\"kty\"")
+        || is_jwk_text(trimmed)
+}
+
+/// Whether `text` is a JSON object with a `kty` or `keys` member: a JWK or a JWK Set, however
+/// it is spaced or ordered.
+fn is_jwk_text(text: &[u8]) -> bool {
+    if !text.starts_with(b"{") {
+        return false;
+    }
+    match crate::strict_json::parse(text) {
+        Ok(serde_json::Value::Object(members)) => {
+            members.contains_key("kty") || members.contains_key("keys")
+        }
+        _ => false,
+    }
 }
 
 /// A key bound to the algorithms it may be used with: an HMAC secret, or (feature

@@ -217,12 +217,13 @@ impl KeySet {
     /// [`Error::AlgorithmNotAllowed`] when the key is not for the header's `alg`.
     pub fn select(&self, header: &Header) -> Result<&Key, Error> {
         let key = match header.kid() {
+            // The error holds at most 65 characters: its message echoes 64, then `...`.
             Some(kid) if kid.len() > MAX_KID_LEN => {
-                return Err(Error::UnknownKeyId(kid.to_owned()))
+                return Err(Error::UnknownKeyId(crate::error::bounded(kid)))
             }
             Some(kid) => self
                 .get(kid)
-                .ok_or_else(|| Error::UnknownKeyId(kid.to_owned()))?,
+                .ok_or_else(|| Error::UnknownKeyId(crate::error::bounded(kid)))?,
             None => self.select_without_kid(header.alg())?,
         };
         if key.supports(header.alg()) {
