@@ -381,28 +381,38 @@ fn reply(status: u16, body: &str) -> Reply {
     }
 }
 
+/// A `200` JWK Set with no usable key replaces the keys: the old key's tokens are refused at
+/// once (an issuer that empties its set revokes), and `reload` reports why.
+async fn empties_the_set(set: Reply) -> FetchError {
+    let k1 = key(Algorithm::ES256, "k1");
+    let server = JwksServer::start(set_of(&[&k1])).await;
+    let jwks = verifier(&server, &ManualClock::new());
+    jwks.prefetch().await.expect("fetched");
+    server.set(set);
+    let error = jwks.reload().await.expect_err("no usable key");
+    assert!(jwks.key_ids().is_empty());
+    let refused = jwks.decode_cached(token(&k1), &validation());
+    assert!(refused.is_err(), "the removed key's token is refused");
+    error
+}
+
 #[tokio::test]
-async fn garbage_keeps_the_old_set() {
-    for body in [
-        "not json",
-        "[]",
-        r#"{"keys":{}}"#,
-        r#"{"keys":[1,2]}"#,
-        "{\"keys\":[]}",
-    ] {
+async fn garbage_keeps_the_old_set_and_an_empty_set_revokes() {
+    for body in ["not json", "[]", r#"{"keys":{}}"#] {
         let error = keeps_the_old_set(reply(200, body)).await;
+        assert!(matches!(error, FetchError::Invalid(_)), "{body}: {error:?}");
+    }
+    for body in [r#"{"keys":[1,2]}"#, "{\"keys\":[]}"] {
+        let error = empties_the_set(reply(200, body)).await;
         assert!(
-            matches!(
-                error,
-                FetchError::Invalid(_) | FetchError::NoUsableKeys { .. }
-            ),
+            matches!(error, FetchError::NoUsableKeys { .. }),
             "{body}: {error:?}"
         );
     }
     // Bad base64url in the only key.
     let mut bad = jwk(&key(Algorithm::ES256, "bad"));
     bad.x = Some("not base64url!".into());
-    let error = keeps_the_old_set(reply(200, &set_of_jwks(vec![bad]))).await;
+    let error = empties_the_set(reply(200, &set_of_jwks(vec![bad]))).await;
     assert_eq!(error, FetchError::NoUsableKeys { listed: 1 });
     // An RSA-1024 key.
     let mut small = jwk(&key(Algorithm::RS256, "small"));
@@ -410,7 +420,7 @@ async fn garbage_keeps_the_old_set() {
     modulus[127] = 0x01;
     small.n = Some(base64url(&modulus));
     small.kid = Some("rsa-1024".into());
-    let error = keeps_the_old_set(reply(200, &set_of_jwks(vec![small]))).await;
+    let error = empties_the_set(reply(200, &set_of_jwks(vec![small]))).await;
     assert_eq!(error, FetchError::NoUsableKeys { listed: 1 });
     // Statuses other than 200, a redirect included (not followed).
     let good = set_of(&[&key(Algorithm::ES256, "k9")]);

@@ -31,7 +31,12 @@
 //!   synchronous paths never wait: they refuse and leave the fetch running in the
 //!   background.
 //! - A failed fetch (transport, status other than 200, redirect, body over 128 KiB, not a
-//!   JWK Set, no usable key) keeps the previous set.
+//!   JWK Set) keeps the previous set. A `200` JWK Set is authoritative: its usable keys
+//!   replace the old ones even when there are none, so an issuer that empties its set (or
+//!   removes a leaked key) is obeyed at the next fetch.
+//! - The built-in client speaks plain HTTP to loopback hosts only (a TLS sidecar), unless
+//!   [`RemoteJwksBuilder::allow_plain_http`] says the network is trusted; over TLS, plug your
+//!   own client in through [`JwksSource`].
 //!
 //! # Which keys are used
 //!
@@ -80,6 +85,10 @@ pub enum JwksConfigError {
     NoAlgorithms,
     /// An HMAC algorithm: a shared secret is never fetched from a URL.
     SymmetricAlgorithm(Algorithm),
+    /// A plain `http://` URL to a host that is not loopback: anyone on the network path could
+    /// replace the keys, and so sign tokens this service accepts. Allowed only with
+    /// [`RemoteJwksBuilder::allow_plain_http`] (e.g. a service mesh that encrypts the hop).
+    PlainHttp(String),
 }
 
 impl fmt::Display for JwksConfigError {
@@ -100,6 +109,13 @@ impl fmt::Display for JwksConfigError {
             JwksConfigError::SymmetricAlgorithm(alg) => write!(
                 f,
                 "{alg} is an HMAC algorithm; a remote JWKS only holds public keys"
+            ),
+            JwksConfigError::PlainHttp(url) => write!(
+                f,
+                "{url:?}: keys fetched over plain HTTP from another host can be replaced by \
+                 anyone on the path; use a loopback URL (a TLS sidecar), your own TLS client \
+                 through JwksSource, or RemoteJwksBuilder::allow_plain_http if the network \
+                 itself is encrypted"
             ),
         }
     }

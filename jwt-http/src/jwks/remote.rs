@@ -49,7 +49,7 @@ type Clock = Arc<dyn Fn() -> Instant + Send + Sync>;
 /// use jwt_http::jwks::RemoteJwks;
 ///
 /// # async fn doc(token: &str) -> Result<(), Box<dyn std::error::Error>> {
-/// let jwks = RemoteJwks::builder("http://auth.internal/.well-known/jwks.json")
+/// let jwks = RemoteJwks::builder("http://127.0.0.1:5001/.well-known/jwks.json") // a TLS sidecar
 ///     .algorithms(&[Algorithm::ES256, Algorithm::EdDSA])
 ///     .build()?;
 /// jwks.prefetch().await?; // at startup: fail early if the issuer is unreachable
@@ -117,6 +117,7 @@ struct Options {
     max_body: usize,
     max_keys: usize,
     missing_kid: MissingKid,
+    allow_plain_http: bool,
 }
 
 impl RemoteJwksBuilder {
@@ -133,6 +134,7 @@ impl RemoteJwksBuilder {
                 max_stale: MAX_STALE,
                 max_body: DEFAULT_MAX_BODY,
                 max_keys: MAX_KEYS,
+                allow_plain_http: false,
                 missing_kid: MissingKid::OnlyKey,
             },
             clock: None,
@@ -210,6 +212,14 @@ impl RemoteJwksBuilder {
         self
     }
 
+    /// Allows a plain `http://` URL to a host that is not loopback (refused by default:
+    /// anyone on the path could replace the keys). Only for a network that is itself trusted
+    /// or encrypted, such as a service mesh with mTLS between the services.
+    pub fn allow_plain_http(mut self) -> Self {
+        self.options.allow_plain_http = true;
+        self
+    }
+
     /// The verifier. Nothing is fetched yet: call [`RemoteJwks::prefetch`] at startup, or
     /// let the first token fetch (it waits for the fetch in the async paths).
     pub fn build(self) -> Result<RemoteJwks, JwksConfigError> {
@@ -222,7 +232,12 @@ impl RemoteJwksBuilder {
         }
         let source: Box<dyn JwksSource> = match self.source {
             SourceSpec::Url(url) => {
-                Box::new(HttpSource::new(&url)?.max_body_bytes(options.max_body))
+                let source = if options.allow_plain_http {
+                    HttpSource::new_allowing_plain_http(&url)?
+                } else {
+                    HttpSource::new(&url)?
+                };
+                Box::new(source.max_body_bytes(options.max_body))
             }
             SourceSpec::Custom(source) => source,
         };
@@ -508,6 +523,23 @@ impl RemoteJwks {
                 decode(token, &snapshot.keys, validation, now)
             }
             Usability::Unusable => {
+                // A token that is malformed whatever the keys is the token's fault (422, as
+                // flask-jwt-extended reads the token before it asks for a key), not a 500.
+                if token.len() > validation.max_token_len {
+                    return Err(Miss {
+                        error: RemoteError::Token(jwt_core::Error::TokenTooLarge {
+                            len: token.len(),
+                            max: validation.max_token_len,
+                        }),
+                        generation: None,
+                    });
+                }
+                if let Err(error) = jwt_core::decode_header_unverified(token) {
+                    return Err(Miss {
+                        error: RemoteError::Token(error),
+                        generation: None,
+                    });
+                }
                 let stale = snapshot.expires_at.is_some();
                 drop(snapshot);
                 shared.start(false);
@@ -651,8 +683,11 @@ impl Shared {
         Start::Started
     }
 
-    /// One fetch: bounded by the timeout, then parsed and filtered; a new snapshot only when
-    /// the set holds a usable key.
+    /// One fetch: bounded by the timeout, then parsed and filtered. A `200` whose body is a
+    /// JWK Set is authoritative: its usable keys replace the snapshot, even when there are none
+    /// (an issuer that empties its set to cut off a leaked key is obeyed at once; keeping the
+    /// old keys would accept that key's tokens for up to a day). Anything else — transport
+    /// error, timeout, another status, a body that is not a JWK Set — keeps the snapshot.
     async fn fetch(&self) -> Result<(), FetchError> {
         let response = tokio::time::timeout(self.options.fetch_timeout, self.source.fetch())
             .await
@@ -673,11 +708,7 @@ impl Shared {
             JwkSet::from_json(&response.body).map_err(|e| FetchError::Invalid(e.to_string()))?;
         let (keys, notes) = usable_keys(&set, &self.options);
         self.log_notes(notes);
-        if keys.is_empty() {
-            return Err(FetchError::NoUsableKeys {
-                listed: set.keys.len() + set.skipped,
-            });
-        }
+        let usable = !keys.is_empty();
         let freshness = response
             .cache_control
             .as_ref()
@@ -701,7 +732,15 @@ impl Shared {
             stale_until: expires_at.and_then(|at| at.checked_add(options.max_stale)),
             generation,
         }));
-        Ok(())
+        if usable {
+            Ok(())
+        } else {
+            // Installed (no token verifies until the issuer publishes a usable key), and
+            // reported so that the failure is logged and `reload` says why.
+            Err(FetchError::NoUsableKeys {
+                listed: set.keys.len() + set.skipped,
+            })
+        }
     }
 
     /// Logs a failure once per streak of failures, and the recovery after one.

@@ -136,7 +136,10 @@ impl std::error::Error for FetchError {}
 /// `200`; refuses a `Content-Length` over the limit before reading anything and reads at most
 /// the limit otherwise (`http_body_util::Limited`). `https://` URLs are refused when it is
 /// built: this build has no TLS client; fetch over TLS with your own client through
-/// [`JwksSource`], or from a loopback sidecar.
+/// [`JwksSource`], or from a loopback sidecar. A plain `http://` URL must name a loopback host
+/// (`localhost`, `127.0.0.0/8`, `[::1]`) unless built with
+/// [`HttpSource::new_allowing_plain_http`]: keys fetched in clear from another host can be
+/// replaced by anyone on the path.
 #[derive(Clone)]
 pub struct HttpSource {
     client: Client<HttpConnector, Empty<Bytes>>,
@@ -154,8 +157,18 @@ impl fmt::Debug for HttpSource {
 }
 
 impl HttpSource {
-    /// A source for `url`, an absolute `http://` URL.
+    /// A source for `url`, an absolute `http://` URL to a loopback host.
     pub fn new(url: &str) -> Result<Self, JwksConfigError> {
+        let source = Self::new_allowing_plain_http(url)?;
+        if !is_loopback(source.uri.host().unwrap_or_default()) {
+            return Err(JwksConfigError::PlainHttp(url.to_owned()));
+        }
+        Ok(source)
+    }
+
+    /// A source for `url`, an absolute `http://` URL to any host: only where the network
+    /// itself is trusted or encrypted (a service mesh with mTLS between the pods).
+    pub fn new_allowing_plain_http(url: &str) -> Result<Self, JwksConfigError> {
         let uri: Uri = url
             .parse()
             .map_err(|_| JwksConfigError::InvalidUrl(url.to_owned()))?;
@@ -237,8 +250,56 @@ impl HttpSource {
     }
 }
 
+/// Whether `host` (as `http::Uri` gives it: IPv6 in brackets) is this machine.
+fn is_loopback(host: &str) -> bool {
+    let bare = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host);
+    bare.eq_ignore_ascii_case("localhost")
+        || bare
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 impl JwksSource for HttpSource {
     fn fetch(&self) -> FetchFuture<'_> {
         Box::pin(self.get())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_http_only_to_loopback_unless_allowed() {
+        for url in [
+            "http://127.0.0.1:5001/.well-known/jwks.json",
+            "http://127.8.9.10/jwks",
+            "http://localhost/jwks",
+            "http://LOCALHOST:80/jwks",
+            "http://[::1]:8080/jwks",
+        ] {
+            assert!(HttpSource::new(url).is_ok(), "{url}");
+        }
+        for url in [
+            "http://auth.example.com/.well-known/jwks.json",
+            "http://10.0.0.1/jwks",
+            "http://localhost.evil.example/jwks",
+            "http://127.0.0.1.nip.io/jwks",
+            "http://[::2]/jwks",
+        ] {
+            assert_eq!(
+                HttpSource::new(url).err(),
+                Some(JwksConfigError::PlainHttp(url.to_owned())),
+                "{url}"
+            );
+            assert!(HttpSource::new_allowing_plain_http(url).is_ok(), "{url}");
+        }
+        assert!(matches!(
+            HttpSource::new("https://auth.example.com/jwks"),
+            Err(JwksConfigError::HttpsUnsupported(_))
+        ));
     }
 }

@@ -104,7 +104,6 @@ enum State {
 
 /// What verifying a token again after a fetch needs.
 #[cfg(feature = "remote-jwks")]
-#[derive(Debug)]
 struct AwaitKeys {
     jwks: crate::jwks::RemoteJwks,
     /// The key set generation the token was tried against.
@@ -114,6 +113,21 @@ struct AwaitKeys {
     location: TokenLocation,
     /// The answer if no fetch helps.
     error: JwtError,
+}
+
+/// The token and CSRF value are credentials: shown by length only.
+#[cfg(feature = "remote-jwks")]
+impl std::fmt::Debug for AwaitKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AwaitKeys")
+            .field("jwks", &self.jwks)
+            .field("generation", &self.generation)
+            .field("token_len", &self.token.len())
+            .field("csrf", &self.csrf.as_ref().map(|_| "<redacted>"))
+            .field("location", &self.location)
+            .field("error", &self.error)
+            .finish()
+    }
 }
 
 impl JwtManager {
