@@ -278,9 +278,8 @@ impl Var<'_> {
 
     /// `JWT_PRIVATE_KEY`: PEM text, kept as a [`Secret`] (never quoted in an error).
     fn private_key(&self) -> Result<Option<Secret>, ConfigError> {
-        Ok(self
-            .pem("a private key")?
-            .map(|pem| Secret::from(pem.as_str())))
+        // `From<String>` moves the text into the `Secret`: no unzeroed copy is left behind.
+        Ok(self.pem("a private key")?.map(Secret::from))
     }
 
     /// `JWT_PUBLIC_KEY`: PEM text.

@@ -124,7 +124,9 @@ impl JwtManager {
     ///
     /// Updates are serialized; `f` runs without holding up requests (only the final pointer
     /// swap does), so it may be slow, but generate keys before calling, not inside `f`, to keep
-    /// concurrent updates short. A panic in `f` changes nothing.
+    /// concurrent updates short. A panic in `f` changes nothing. `f` must not call
+    /// `update_keys` on this manager (or a clone): the update lock is held while it runs, so
+    /// that would wait for itself.
     ///
     /// ```
     /// use jwt_core::{Algorithm, Key, KeySet};
