@@ -20,8 +20,9 @@
 //! `kid` makes `RemoteJwks` refetch). A real deployment splits it in two steps: insert and
 //! publish the next key, wait at least the JWK Set's cache lifetime (`max-age`), then activate
 //! it; and it retires an old key only once the longest-lived token it signed has expired (here
-//! the 15-minute access tokens: rotate at most every 15 minutes). It is also an admin action (a
-//! role claim, or a scheduled task), not one for every logged-in user.
+//! the 15-minute access tokens: rotate at most every 15 minutes). It is an administrator's action
+//! (here the `admin` account's; in a real service a role claim or a scheduled task), since it
+//! ends the tokens the retired keys signed: other users get 403 `Admins only!`.
 //!
 //! ```text
 //! cargo run --features asymmetric --example auth_service          # 127.0.0.1:5001 (PORT overrides)
@@ -32,7 +33,9 @@
 //!   -d '{"username":"test","password":"test"}'
 //! curl -s localhost:5001/.well-known/jwks.json
 //! curl -s localhost:5002/protected -H "Authorization: Bearer $TOKEN"
-//! curl -s -X POST localhost:5001/rotate -H "Authorization: Bearer $TOKEN"
+//! ADMIN=$(curl -s -X POST localhost:5001/login -H 'Content-Type: application/json' \
+//!   -d '{"username":"admin","password":"admin"}' | sed 's/.*"access_token":"\([^"]*\)".*/\1/')
+//! curl -s -X POST localhost:5001/rotate -H "Authorization: Bearer $ADMIN"
 //! ```
 
 use axum::extract::Request;
@@ -42,8 +45,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use jwt_extended::{
-    get_jwt_identity, jwt_required, Algorithm, ConfigError, JwtManager, Key, KeyError, KeySet,
-    KeySetError,
+    get_jwt_identity, jwt_required, Algorithm, ConfigError, Identity, JwtManager, Key, KeyError,
+    KeySet, KeySetError,
 };
 use serde::Deserialize;
 use serde_json::json;
@@ -130,10 +133,20 @@ struct Login {
     password: String,
 }
 
-/// Checks the credentials (the seed's `test`/`test`) and returns an access token signed by the
-/// set's active key.
+/// The accounts of the example: a user, and the administrator who may rotate keys. (Real
+/// services check hashed passwords from a store; these only make the routes usable.)
+const ACCOUNTS: [(&str, &str); 2] = [("test", "test"), ("admin", "admin")];
+
+/// The identity allowed to call `POST /rotate`.
+const ADMIN: &str = "admin";
+
+/// Checks the credentials (`test`/`test`, or `admin`/`admin`) and returns an access token signed
+/// by the set's active key.
 async fn login(Extension(manager): Extension<JwtManager>, Json(login): Json<Login>) -> Response {
-    if login.username != "test" || login.password != "test" {
+    let known = ACCOUNTS
+        .iter()
+        .any(|(user, password)| login.username == *user && login.password == *password);
+    if !known {
         return (
             StatusCode::UNAUTHORIZED,
             Json(json!({"msg": "Bad username or password"})),
@@ -153,12 +166,16 @@ async fn protected(req: Request) -> Json<serde_json::Value> {
     Json(json!({ "logged_in_as": get_jwt_identity() }))
 }
 
-/// Rotates the keys of the running service: a new ES256 key (its `kid` the RFC 7638
+/// Rotates the keys of the running service (the administrator only): a new ES256 key (its `kid` the RFC 7638
 /// thumbprint) signs from now on; the key that signed until now still verifies; ES256 keys
 /// added before that one are retired. Answers the new `kid` and the retired ones.
 #[jwt_required]
 async fn rotate(req: Request) -> Response {
     let _ = req;
+    // Rotating retires keys, and so the tokens they signed: an administrator's action only.
+    if get_jwt_identity().as_ref().and_then(Identity::as_str) != Some(ADMIN) {
+        return (StatusCode::FORBIDDEN, Json(json!({"msg": "Admins only!"}))).into_response();
+    }
     let failed = |msg: String| {
         (
             StatusCode::INTERNAL_SERVER_ERROR,

@@ -188,10 +188,31 @@ async fn post_rotate(app: &Router, token: Option<&str>) -> (StatusCode, Value) {
     (status, serde_json::from_slice(&body).unwrap())
 }
 
+/// A token of the `admin` account, the one allowed to rotate.
 async fn login_token(app: &Router) -> String {
-    let (status, body) = login(app, "test").await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    let request = Request::post("/login")
+        .header("Content-Type", "application/json")
+        .body(Body::from(
+            json!({"username": "admin", "password": "admin"}).to_string(),
+        ))
+        .unwrap();
+    let (status, _, body) = call(app, request).await;
+    assert_eq!(status, StatusCode::OK);
+    let body: Value = serde_json::from_slice(&body).unwrap();
     body["access_token"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn only_the_admin_rotates() {
+    let (app, _) = service();
+    let (_, body) = login(&app, "test").await;
+    let user = body["access_token"].as_str().unwrap();
+    assert_eq!(
+        post_rotate(&app, Some(user)).await,
+        (StatusCode::FORBIDDEN, json!({"msg": "Admins only!"}))
+    );
+    let admin = login_token(&app).await;
+    assert_eq!(post_rotate(&app, Some(&admin)).await.0, StatusCode::OK);
 }
 
 /// The `kid`s of the JWK Set the service serves now.
@@ -241,7 +262,7 @@ async fn rotate_signs_with_a_new_key_keeps_the_previous_one_and_retires_older_on
     for token in [&t1, &t2] {
         assert_eq!(
             protected(&app, token).await,
-            (StatusCode::OK, json!({"logged_in_as": "test"}))
+            (StatusCode::OK, json!({"logged_in_as": "admin"}))
         );
     }
     // The JWK Set served now lists the old key, the one published ahead, and the new one.
@@ -271,7 +292,7 @@ async fn rotate_signs_with_a_new_key_keeps_the_previous_one_and_retires_older_on
     for token in [&t2, &t3] {
         assert_eq!(
             protected(&app, token).await,
-            (StatusCode::OK, json!({"logged_in_as": "test"}))
+            (StatusCode::OK, json!({"logged_in_as": "admin"}))
         );
     }
     // A token of the retired key cannot rotate either.

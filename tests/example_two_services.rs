@@ -152,8 +152,12 @@ async fn a_new_key_at_the_issuer_is_picked_up_with_one_refetch() {
     );
 }
 
-/// `POST /rotate` at the auth service with `token`; the new `kid`.
-async fn rotate(auth: SocketAddr, token: &str) -> String {
+/// `POST /rotate` at the auth service, as its administrator; the new `kid`.
+async fn rotate(auth: SocketAddr, _user_token: &str) -> String {
+    let reply =
+        common::post_json(auth, "/login", r#"{"username":"admin","password":"admin"}"#).await;
+    assert_eq!(reply.status, 200, "{:?}", reply);
+    let token = reply.json()["access_token"].as_str().unwrap().to_owned();
     let bearer = format!("Bearer {token}");
     let reply = common::send(auth, "POST", "/rotate", &[("Authorization", &bearer)], None).await;
     assert_eq!(reply.status, 200, "{:?}", reply);
