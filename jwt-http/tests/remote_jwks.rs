@@ -306,6 +306,13 @@ async fn a_cold_start_with_the_server_down_is_a_server_error() {
         }
         other => panic!("{other:?}"),
     }
+    // A token malformed whatever the keys is the token's fault (422), not a server error.
+    for malformed in ["not a token", "a.b", "eyJhbGciOiJFUzI1NiJ9.e30"] {
+        match jwks.decode(malformed, &validation()).await {
+            Err(RemoteError::Token(_)) => {}
+            other => panic!("{malformed}: {other:?}"),
+        }
+    }
 }
 
 #[tokio::test]
