@@ -37,7 +37,7 @@ sys.path.insert(0, HERE)
 sys.dont_write_bytecode = True  # no scripts/__pycache__ from the import below
 from interop_with_twin import call, run  # noqa: E402
 
-DEFAULT_TWIN = os.path.join(HERE, "..", "..", "shared", "conformance", "flask_twin.py")
+DEFAULT_TWIN = os.path.join(HERE, "..", "tests", "fixtures", "flask_twin.py")
 
 
 def openssl(*args):

@@ -1,5 +1,5 @@
 //! Asymmetric keys against the real flask-jwt-extended, both ways: `examples/reference_app.rs`
-//! (served here on an ephemeral 127.0.0.1 port) and `shared/conformance/flask_twin.py` (started
+//! (served here on an ephemeral 127.0.0.1 port) and `tests/fixtures/flask_twin.py` (started
 //! by `scripts/interop_asymmetric.py` on another) run with the same `JWT_ALGORITHM`,
 //! `JWT_PRIVATE_KEY` and `JWT_PUBLIC_KEY`, for RS256 (PKCS#8 and PKCS#1 keys), PS256, ES256
 //! (PKCS#8 and SEC1) and EdDSA, keys made by `openssl` for this run. Tokens minted by each are
@@ -7,8 +7,8 @@
 //! (deterministic signatures) the tokens are PyJWT's byte for byte in both directions: the
 //! script re-signs jwt-extended's token with PyJWT, and this test re-signs flask's with jwt-core.
 //!
-//! Needs `python3` with `flask_jwt_extended` and `cryptography`, `openssl`, and the twin beside
-//! the repository (`../shared/conformance/flask_twin.py`). Without them the test prints that it
+//! Needs `python3` with `flask_jwt_extended` and `cryptography`, and `openssl`; the twin is a
+//! copy of `shared/conformance/flask_twin.py` kept in `tests/fixtures/`. Without them the test prints that it
 //! skipped and why, unless `JWT_EXTENDED_REQUIRE_TWIN=1` is set (as `.ci/run` does): then it
 //! fails.
 #![cfg(feature = "asymmetric")]
@@ -58,7 +58,7 @@ fn missing_prerequisite(twin: &Path) -> Option<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn flask_and_jwt_extended_interoperate_with_asymmetric_keys() {
-    let twin = root().join("../shared/conformance/flask_twin.py");
+    let twin = root().join("tests/fixtures/flask_twin.py");
     if let Some(why) = missing_prerequisite(&twin) {
         if std::env::var(REQUIRE_VAR).as_deref() == Ok("1") {
             panic!("{REQUIRE_VAR}=1, but the flask interop cannot run: {why}");
