@@ -639,10 +639,14 @@ async fn a_token_without_kid_needs_exactly_one_fitting_key() {
 
 #[test]
 fn configuration_errors() {
-    let https = RemoteJwks::builder("https://issuer.example/jwks.json")
-        .algorithms(&ALGORITHMS)
-        .build();
-    assert!(matches!(https, Err(JwksConfigError::HttpsUnsupported(_))));
+    // With feature `remote-jwks-rustls` https:// is accepted (tests/remote_jwks_tls.rs).
+    #[cfg(not(feature = "remote-jwks-rustls"))]
+    {
+        let https = RemoteJwks::builder("https://issuer.example/jwks.json")
+            .algorithms(&ALGORITHMS)
+            .build();
+        assert!(matches!(https, Err(JwksConfigError::HttpsUnsupported(_))));
+    }
     let hmac = RemoteJwks::builder("http://127.0.0.1:1/jwks.json")
         .algorithms(&[Algorithm::HS256])
         .build();

@@ -34,9 +34,14 @@
 //!   JWK Set) keeps the previous set. A `200` JWK Set is authoritative: its usable keys
 //!   replace the old ones even when there are none, so an issuer that empties its set (or
 //!   removes a leaked key) is obeyed at the next fetch.
-//! - The built-in client speaks plain HTTP to loopback hosts only (a TLS sidecar), unless
-//!   [`RemoteJwksBuilder::allow_plain_http`] says the network is trusted; over TLS, plug your
-//!   own client in through [`JwksSource`].
+//! - The built-in client ([`HttpSource`]) speaks HTTPS with feature `remote-jwks-rustls`:
+//!   rustls on aws-lc-rs, TLS 1.2/1.3, HTTP/1.1, the server's certificate verified against
+//!   Mozilla's root certificates compiled in (`webpki-roots`; the host's store is not read)
+//!   and any added with [`RemoteJwksBuilder::tls_root_certificate`] (a private CA, a test
+//!   server). Without the feature `https://` URLs are refused when the verifier is built;
+//!   plug another client in through [`JwksSource`]. Either way, plain HTTP goes to loopback
+//!   hosts only (a TLS sidecar), unless [`RemoteJwksBuilder::allow_plain_http`] says the
+//!   network is trusted. The redirect, status and body rules above hold over both schemes.
 //!
 //! # Which keys are used
 //!
@@ -64,6 +69,8 @@
 mod cache_control;
 mod remote;
 mod source;
+#[cfg(feature = "remote-jwks-rustls")]
+mod tls;
 
 pub use remote::{KeysUnavailable, RemoteError, RemoteJwks, RemoteJwksBuilder};
 pub use source::{FetchError, FetchFuture, HttpSource, JwksResponse, JwksSource, DEFAULT_MAX_BODY};
@@ -76,11 +83,20 @@ use jwt_core::Algorithm;
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum JwksConfigError {
-    /// The URL is not an absolute `http://` URL with a host.
+    /// The URL is not an absolute `http://` or `https://` URL with a host.
     InvalidUrl(String),
-    /// An `https://` URL: this build's built-in client has no TLS. Fetch with your own client
-    /// through [`JwksSource`].
+    /// An `https://` URL in a build without feature `remote-jwks-rustls`: the built-in client
+    /// has no TLS. Enable the feature, or fetch with your own client through [`JwksSource`].
     HttpsUnsupported(String),
+    /// A root certificate given to [`RemoteJwksBuilder::tls_root_certificate`] or
+    /// [`HttpSource::tls_root_certificate`] is not a DER X.509 certificate rustls can trust
+    /// (feature `remote-jwks-rustls`); the message is rustls's.
+    #[cfg(feature = "remote-jwks-rustls")]
+    InvalidRootCertificate(String),
+    /// rustls refused the client configuration (feature `remote-jwks-rustls`; not expected
+    /// with the aws-lc-rs provider this crate uses); the message is rustls's.
+    #[cfg(feature = "remote-jwks-rustls")]
+    TlsConfig(String),
     /// No algorithm was given ([`RemoteJwksBuilder::algorithms`]).
     NoAlgorithms,
     /// An HMAC algorithm: a shared secret is never fetched from a URL.
@@ -95,13 +111,22 @@ impl fmt::Display for JwksConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             JwksConfigError::InvalidUrl(url) => {
-                write!(f, "{url:?} is not an absolute http:// URL with a host")
+                write!(f, "{url:?} is not an absolute http:// or https:// URL with a host")
             }
             JwksConfigError::HttpsUnsupported(url) => write!(
                 f,
-                "{url:?}: the built-in JWKS client speaks plain HTTP only; fetch over TLS with \
-                 your own client through JwksSource"
+                "{url:?}: this build's JWKS client speaks plain HTTP only; enable the \
+                 jwt-http feature `remote-jwks-rustls` (jwt-extended's of the same name) for \
+                 HTTPS, or fetch with your own client through JwksSource"
             ),
+            #[cfg(feature = "remote-jwks-rustls")]
+            JwksConfigError::InvalidRootCertificate(why) => {
+                write!(f, "the TLS root certificate is not usable: {why}")
+            }
+            #[cfg(feature = "remote-jwks-rustls")]
+            JwksConfigError::TlsConfig(why) => {
+                write!(f, "the JWKS client's TLS configuration was refused: {why}")
+            }
             JwksConfigError::NoAlgorithms => f.write_str(
                 "a remote JWKS needs the algorithms tokens may be signed with \
                  (RemoteJwksBuilder::algorithms)",
@@ -113,8 +138,8 @@ impl fmt::Display for JwksConfigError {
             JwksConfigError::PlainHttp(url) => write!(
                 f,
                 "{url:?}: keys fetched over plain HTTP from another host can be replaced by \
-                 anyone on the path; use a loopback URL (a TLS sidecar), your own TLS client \
-                 through JwksSource, or RemoteJwksBuilder::allow_plain_http if the network \
+                 anyone on the path; use https:// (feature remote-jwks-rustls), a loopback URL \
+                 (a TLS sidecar), your own TLS client through JwksSource, or RemoteJwksBuilder::allow_plain_http if the network \
                  itself is encrypted"
             ),
         }

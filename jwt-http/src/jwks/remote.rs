@@ -118,6 +118,9 @@ struct Options {
     max_keys: usize,
     missing_kid: MissingKid,
     allow_plain_http: bool,
+    /// DER certificates trusted besides Mozilla's roots by the built-in client.
+    #[cfg(feature = "remote-jwks-rustls")]
+    tls_roots: Vec<Vec<u8>>,
 }
 
 impl RemoteJwksBuilder {
@@ -135,6 +138,8 @@ impl RemoteJwksBuilder {
                 max_body: DEFAULT_MAX_BODY,
                 max_keys: MAX_KEYS,
                 allow_plain_http: false,
+                #[cfg(feature = "remote-jwks-rustls")]
+                tls_roots: Vec::new(),
                 missing_kid: MissingKid::OnlyKey,
             },
             clock: None,
@@ -220,6 +225,21 @@ impl RemoteJwksBuilder {
         self
     }
 
+    /// Also trusts `der`, a DER-encoded X.509 certificate, as a root for the built-in
+    /// client's `https://` fetches (feature `remote-jwks-rustls`): an issuer behind a private
+    /// CA, or a test server. Mozilla's roots (`webpki-roots`) stay trusted; call once per
+    /// root. The certificate is checked by [`build`](Self::build)
+    /// ([`JwksConfigError::InvalidRootCertificate`]). Ignored with
+    /// [`RemoteJwks::with_source`], whose client has its own roots.
+    ///
+    /// A PEM file holds the DER base64-encoded between its `BEGIN CERTIFICATE` and
+    /// `END CERTIFICATE` lines.
+    #[cfg(feature = "remote-jwks-rustls")]
+    pub fn tls_root_certificate(mut self, der: &[u8]) -> Self {
+        self.options.tls_roots.push(der.to_vec());
+        self
+    }
+
     /// The verifier. Nothing is fetched yet: call [`RemoteJwks::prefetch`] at startup, or
     /// let the first token fetch (it waits for the fetch in the async paths).
     pub fn build(self) -> Result<RemoteJwks, JwksConfigError> {
@@ -237,6 +257,11 @@ impl RemoteJwksBuilder {
                 } else {
                     HttpSource::new(&url)?
                 };
+                #[cfg(feature = "remote-jwks-rustls")]
+                let source = options
+                    .tls_roots
+                    .iter()
+                    .try_fold(source, |source, der| source.tls_root_certificate(der))?;
                 Box::new(source.max_body_bytes(options.max_body))
             }
             SourceSpec::Custom(source) => source,
@@ -425,8 +450,9 @@ pub(crate) struct Miss {
 }
 
 impl RemoteJwks {
-    /// A verifier fetching `url` (an `http://` URL; see [`HttpSource`]) with the built-in
-    /// client. Set the algorithms, then [`build`](RemoteJwksBuilder::build).
+    /// A verifier fetching `url` with the built-in client ([`HttpSource`]: `https://` with
+    /// feature `remote-jwks-rustls`, `http://` to a loopback host or with
+    /// [`allow_plain_http`](RemoteJwksBuilder::allow_plain_http)). Set the algorithms, then [`build`](RemoteJwksBuilder::build).
     pub fn builder(url: impl Into<String>) -> RemoteJwksBuilder {
         RemoteJwksBuilder::new(SourceSpec::Url(url.into()))
     }

@@ -1,5 +1,5 @@
 //! Where a key set comes from: the [`JwksSource`] trait and the built-in [`HttpSource`]
-//! (hyper 1's legacy client, plain HTTP).
+//! (hyper 1's legacy client; plain HTTP, and HTTPS with feature `remote-jwks-rustls`).
 
 use std::fmt;
 use std::future::Future;
@@ -13,7 +13,13 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 
+#[cfg(feature = "remote-jwks-rustls")]
+use super::tls::{Connector, TlsRoots};
 use super::JwksConfigError;
+
+/// The connector of the built-in client: plain TCP in this build.
+#[cfg(not(feature = "remote-jwks-rustls"))]
+type Connector = HttpConnector;
 
 /// The future a [`JwksSource`] returns.
 pub type FetchFuture<'a> =
@@ -130,66 +136,88 @@ impl fmt::Display for FetchError {
 
 impl std::error::Error for FetchError {}
 
-/// The built-in source: one `GET` over plain HTTP with hyper 1's legacy client.
+/// The built-in source: one `GET` with hyper 1's legacy client, over HTTPS (feature
+/// `remote-jwks-rustls`) or plain HTTP.
 ///
 /// Sends `Accept: application/json, application/jwk-set+json`; follows no redirect; needs
 /// `200`; refuses a `Content-Length` over the limit before reading anything and reads at most
-/// the limit otherwise (`http_body_util::Limited`). `https://` URLs are refused when it is
-/// built: this build has no TLS client; fetch over TLS with your own client through
-/// [`JwksSource`], or from a loopback sidecar. A plain `http://` URL must name a loopback host
-/// (`localhost`, `127.0.0.0/8`, `[::1]`) unless built with
-/// [`HttpSource::new_allowing_plain_http`]: keys fetched in clear from another host can be
-/// replaced by anyone on the path.
+/// the limit otherwise (`http_body_util::Limited`). The same rules hold over either scheme.
+///
+/// - `https://` URLs need feature `remote-jwks-rustls`: rustls on aws-lc-rs, HTTP/1.1, the
+///   server's certificate verified against Mozilla's root certificates compiled in
+///   (`webpki-roots`; the host's store is not read) and any root added with
+///   [`HttpSource::tls_root_certificate`]. Without the feature they are refused when the
+///   source is built ([`JwksConfigError::HttpsUnsupported`]): fetch over TLS with your own
+///   client through [`JwksSource`], or from a loopback sidecar.
+/// - A plain `http://` URL must name a loopback host (`localhost`, `127.0.0.0/8`, `[::1]`)
+///   unless built with [`HttpSource::new_allowing_plain_http`]: keys fetched in clear from
+///   another host can be replaced by anyone on the path.
 #[derive(Clone)]
 pub struct HttpSource {
-    client: Client<HttpConnector, Empty<Bytes>>,
+    client: Client<Connector, Empty<Bytes>>,
     uri: Uri,
     max_body: usize,
+    #[cfg(feature = "remote-jwks-rustls")]
+    roots: TlsRoots,
 }
 
 impl fmt::Debug for HttpSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("HttpSource")
+        let mut debug = f.debug_struct("HttpSource");
+        debug
             .field("uri", &self.uri)
-            .field("max_body", &self.max_body)
-            .finish_non_exhaustive()
+            .field("max_body", &self.max_body);
+        #[cfg(feature = "remote-jwks-rustls")]
+        debug.field("added_tls_roots", &self.roots.added());
+        debug.finish_non_exhaustive()
     }
 }
 
 impl HttpSource {
-    /// A source for `url`, an absolute `http://` URL to a loopback host.
+    /// A source for `url`: an absolute `https://` URL (feature `remote-jwks-rustls`), or an
+    /// `http://` URL to a loopback host.
     pub fn new(url: &str) -> Result<Self, JwksConfigError> {
-        let source = Self::new_allowing_plain_http(url)?;
-        if !is_loopback(source.uri.host().unwrap_or_default()) {
-            return Err(JwksConfigError::PlainHttp(url.to_owned()));
-        }
-        Ok(source)
+        Self::build(url, false)
     }
 
-    /// A source for `url`, an absolute `http://` URL to any host: only where the network
-    /// itself is trusted or encrypted (a service mesh with mTLS between the pods).
+    /// A source for `url`, which may also be an `http://` URL to any host: only where the
+    /// network itself is trusted or encrypted (a service mesh with mTLS between the pods).
     pub fn new_allowing_plain_http(url: &str) -> Result<Self, JwksConfigError> {
-        let uri: Uri = url
-            .parse()
-            .map_err(|_| JwksConfigError::InvalidUrl(url.to_owned()))?;
-        match uri.scheme_str() {
-            Some("http") => {}
-            Some("https") => return Err(JwksConfigError::HttpsUnsupported(url.to_owned())),
-            _ => return Err(JwksConfigError::InvalidUrl(url.to_owned())),
+        Self::build(url, true)
+    }
+
+    fn build(url: &str, allow_plain_http: bool) -> Result<Self, JwksConfigError> {
+        let uri = checked_uri(url, allow_plain_http)?;
+        #[cfg(feature = "remote-jwks-rustls")]
+        {
+            let roots = TlsRoots::webpki();
+            Ok(HttpSource {
+                client: client(roots.connector(tcp_connector())?),
+                uri,
+                max_body: DEFAULT_MAX_BODY,
+                roots,
+            })
         }
-        if uri.host().is_none_or(str::is_empty) {
-            return Err(JwksConfigError::InvalidUrl(url.to_owned()));
-        }
-        let mut connector = HttpConnector::new();
-        connector.set_nodelay(true);
-        let client = Client::builder(TokioExecutor::new())
-            .pool_max_idle_per_host(1)
-            .build(connector);
+        #[cfg(not(feature = "remote-jwks-rustls"))]
         Ok(HttpSource {
-            client,
+            client: client(tcp_connector()),
             uri,
             max_body: DEFAULT_MAX_BODY,
         })
+    }
+
+    /// Also trusts `der`, a DER-encoded X.509 certificate, as a root for `https://` (feature
+    /// `remote-jwks-rustls`): for an issuer behind a private CA, or a test server. Mozilla's
+    /// roots stay trusted. Fails with [`JwksConfigError::InvalidRootCertificate`] when `der`
+    /// is not a certificate rustls can use as a trust anchor.
+    ///
+    /// A PEM file holds the DER base64-encoded between its `BEGIN CERTIFICATE` and
+    /// `END CERTIFICATE` lines.
+    #[cfg(feature = "remote-jwks-rustls")]
+    pub fn tls_root_certificate(mut self, der: &[u8]) -> Result<Self, JwksConfigError> {
+        self.roots.add(der)?;
+        self.client = client(self.roots.connector(tcp_connector())?);
+        Ok(self)
     }
 
     /// The body limit in bytes (default [`DEFAULT_MAX_BODY`], 128 KiB).
@@ -211,7 +239,7 @@ impl HttpSource {
             .client
             .request(request)
             .await
-            .map_err(FetchError::transport)?;
+            .map_err(|e| FetchError::Transport(with_causes(&e)))?;
         let status = response.status();
         if status != StatusCode::OK {
             return Err(FetchError::Status(status.as_u16()));
@@ -248,6 +276,55 @@ impl HttpSource {
             body,
         })
     }
+}
+
+/// `error` and its sources, `: `-separated: hyper-util's own message is only `client error
+/// (Connect)`; the cause (refused, certificate not valid for the name...) is in the chain.
+fn with_causes(error: &dyn std::error::Error) -> String {
+    let mut message = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    message
+}
+
+/// `url` parsed, if this build's client may fetch it: `https://` with feature
+/// `remote-jwks-rustls`, `http://` to a loopback host or, when `allow_plain_http`, any host.
+fn checked_uri(url: &str, allow_plain_http: bool) -> Result<Uri, JwksConfigError> {
+    let uri: Uri = url
+        .parse()
+        .map_err(|_| JwksConfigError::InvalidUrl(url.to_owned()))?;
+    let https = match uri.scheme_str() {
+        Some("http") => false,
+        Some("https") if cfg!(feature = "remote-jwks-rustls") => true,
+        Some("https") => return Err(JwksConfigError::HttpsUnsupported(url.to_owned())),
+        _ => return Err(JwksConfigError::InvalidUrl(url.to_owned())),
+    };
+    let host = match uri.host() {
+        Some(host) if !host.is_empty() => host,
+        _ => return Err(JwksConfigError::InvalidUrl(url.to_owned())),
+    };
+    if !https && !allow_plain_http && !is_loopback(host) {
+        return Err(JwksConfigError::PlainHttp(url.to_owned()));
+    }
+    Ok(uri)
+}
+
+/// The TCP connector under either scheme.
+fn tcp_connector() -> HttpConnector {
+    let mut connector = HttpConnector::new();
+    connector.set_nodelay(true);
+    connector
+}
+
+/// The client: at most one idle connection kept (one fetch runs at a time).
+fn client(connector: Connector) -> Client<Connector, Empty<Bytes>> {
+    Client::builder(TokioExecutor::new())
+        .pool_max_idle_per_host(1)
+        .build(connector)
 }
 
 /// Whether `host` (as `http::Uri` gives it: IPv6 in brackets) is this machine.
@@ -297,9 +374,58 @@ mod tests {
             );
             assert!(HttpSource::new_allowing_plain_http(url).is_ok(), "{url}");
         }
+        for url in [
+            "ftp://auth.example.com/jwks",
+            "/jwks",
+            "http:///jwks",
+            "https:///jwks",
+        ] {
+            assert!(
+                matches!(HttpSource::new(url), Err(JwksConfigError::InvalidUrl(_))),
+                "{url}"
+            );
+        }
+    }
+
+    #[cfg(not(feature = "remote-jwks-rustls"))]
+    #[test]
+    fn https_needs_the_tls_feature() {
+        let error = HttpSource::new("https://auth.example.com/jwks").err();
+        assert!(
+            matches!(error, Some(JwksConfigError::HttpsUnsupported(_))),
+            "{error:?}"
+        );
+        let message = error.map(|e| e.to_string()).unwrap_or_default();
+        assert!(message.contains("remote-jwks-rustls"), "{message}");
+    }
+
+    #[cfg(feature = "remote-jwks-rustls")]
+    #[test]
+    fn https_to_any_host_with_the_tls_feature() {
+        for url in [
+            "https://issuer.example/.well-known/jwks.json",
+            "https://10.0.0.1:8443/jwks",
+            "https://[2001:db8::1]/jwks",
+            "https://localhost/jwks",
+        ] {
+            assert!(HttpSource::new(url).is_ok(), "{url}");
+        }
+        // Plain HTTP keeps its rule.
+        assert_eq!(
+            HttpSource::new("http://issuer.example/jwks").err(),
+            Some(JwksConfigError::PlainHttp(
+                "http://issuer.example/jwks".into()
+            ))
+        );
+    }
+
+    #[cfg(feature = "remote-jwks-rustls")]
+    #[test]
+    fn a_root_must_be_a_certificate() {
+        let source = HttpSource::new("https://issuer.example/jwks").expect("a source");
         assert!(matches!(
-            HttpSource::new("https://auth.example.com/jwks"),
-            Err(JwksConfigError::HttpsUnsupported(_))
+            source.tls_root_certificate(b"not a certificate"),
+            Err(JwksConfigError::InvalidRootCertificate(_))
         ));
     }
 }
