@@ -120,7 +120,19 @@ struct Options {
     allow_plain_http: bool,
     /// DER certificates trusted besides Mozilla's roots by the built-in client.
     #[cfg(feature = "remote-jwks-rustls")]
-    tls_roots: Vec<Vec<u8>>,
+    tls_roots: TlsRoots,
+}
+
+/// Extra root certificates; `Debug` shows how many, not their bytes.
+#[cfg(feature = "remote-jwks-rustls")]
+#[derive(Clone, Default)]
+struct TlsRoots(Vec<Vec<u8>>);
+
+#[cfg(feature = "remote-jwks-rustls")]
+impl fmt::Debug for TlsRoots {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} extra root certificate(s)", self.0.len())
+    }
 }
 
 impl RemoteJwksBuilder {
@@ -139,7 +151,7 @@ impl RemoteJwksBuilder {
                 max_keys: MAX_KEYS,
                 allow_plain_http: false,
                 #[cfg(feature = "remote-jwks-rustls")]
-                tls_roots: Vec::new(),
+                tls_roots: TlsRoots::default(),
                 missing_kid: MissingKid::OnlyKey,
             },
             clock: None,
@@ -236,7 +248,7 @@ impl RemoteJwksBuilder {
     /// `END CERTIFICATE` lines.
     #[cfg(feature = "remote-jwks-rustls")]
     pub fn tls_root_certificate(mut self, der: &[u8]) -> Self {
-        self.options.tls_roots.push(der.to_vec());
+        self.options.tls_roots.0.push(der.to_vec());
         self
     }
 
@@ -260,6 +272,7 @@ impl RemoteJwksBuilder {
                 #[cfg(feature = "remote-jwks-rustls")]
                 let source = options
                     .tls_roots
+                    .0
                     .iter()
                     .try_fold(source, |source, der| source.tls_root_certificate(der))?;
                 Box::new(source.max_body_bytes(options.max_body))
