@@ -33,7 +33,7 @@
 
 use std::cell::OnceCell;
 use std::hint::black_box;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use aws_lc_rs::encoding::AsDer;
 use aws_lc_rs::rand::SystemRandom;
@@ -46,6 +46,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use criterion::{criterion_group, Criterion};
 use jwt_core::{Algorithm, DerFormat};
+use jwt_extended_benches::{case, env, interleave, median, Case};
 use serde::{Deserialize, Serialize};
 
 /// The flask-jwt-extended access-token layout, in its order (as in tokens.rs).
@@ -484,21 +485,6 @@ fn split(token: &str) -> (&[u8], Vec<u8>) {
 
 // ---------------------------------------------------------------------------------------------
 
-/// One timed operation: its group (`<op>_<ALG>`), its contender name and the work.
-struct Case<'a> {
-    group: String,
-    name: &'static str,
-    run: Box<dyn Fn() + 'a>,
-}
-
-fn case<'a>(group: &str, name: &'static str, run: impl Fn() + 'a) -> Case<'a> {
-    Case {
-        group: group.to_owned(),
-        name,
-        run: Box::new(run),
-    }
-}
-
 /// Everything timed for one algorithm. Each closure does the whole operation, result dropped.
 struct Fixture<'k> {
     k: Contenders<'k>,
@@ -608,14 +594,6 @@ fn criterion_benches(c: &mut Criterion) {
 // ---------------------------------------------------------------------------------------------
 // The interleaved runner and its table.
 
-/// A number from the environment, or `default`.
-fn env(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
 /// One process of the interleaved runner (as in tokens.rs): round after round, each case runs
 /// one batch of about `BENCH_BATCH_US` (default 2000) microseconds (at least one call: an
 /// RSA-4096 signature takes longer), for `BENCH_ROUNDS` (default 300) rounds, starting one case
@@ -629,49 +607,10 @@ fn interleaved_process(filter: Option<&str>) {
     let mut cases: Vec<Case<'_>> = fixtures.iter().flat_map(Fixture::cases).collect();
     cases.retain(|c| filter.is_none_or(|f| format!("{}/{}", c.group, c.name).contains(f)));
 
-    // Calibrate: calls per batch, after a warm-up.
-    let iters: Vec<u64> = cases
-        .iter()
-        .map(|c| {
-            let mut n = 1u64;
-            loop {
-                let start = Instant::now();
-                for _ in 0..n {
-                    (c.run)();
-                }
-                let took = start.elapsed();
-                if took >= batch / 4 {
-                    let per = took.as_nanos() as f64 / n as f64;
-                    break ((batch.as_nanos() as f64 / per) as u64).max(1);
-                }
-                n *= 2;
-            }
-        })
-        .collect();
-    let mut samples: Vec<Vec<f64>> = vec![Vec::with_capacity(rounds); cases.len()];
-    for round in 0..rounds {
-        for j in 0..cases.len() {
-            let i = (j + round) % cases.len();
-            let start = Instant::now();
-            for _ in 0..iters[i] {
-                (cases[i].run)();
-            }
-            samples[i].push(start.elapsed().as_nanos() as f64 / iters[i] as f64);
-        }
-    }
+    let samples = interleave(&cases, rounds, batch);
     for (case, mut s) in cases.iter().zip(samples) {
         s.sort_by(f64::total_cmp);
         println!("{} {} {:.1}", case.group, case.name, s[s.len() / 2]);
-    }
-}
-
-fn median(values: &mut [f64]) -> f64 {
-    values.sort_by(f64::total_cmp);
-    let mid = values.len() / 2;
-    if values.len() % 2 == 1 {
-        values[mid]
-    } else {
-        (values[mid - 1] + values[mid]) / 2.0
     }
 }
 

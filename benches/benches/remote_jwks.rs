@@ -24,6 +24,7 @@ use std::time::{Duration, Instant};
 use criterion::{criterion_group, Criterion};
 use jwt_core::{decode_with, encode, Algorithm, Header, Jwk, JwkSet, Key, KeySet, Validation};
 use jwt_extended::jwks::{FetchFuture, JwksResponse, JwksSource, RemoteJwks};
+use jwt_extended_benches::median;
 use serde_json::json;
 
 const ALGORITHMS: [Algorithm; 2] = [Algorithm::EdDSA, Algorithm::ES256];
@@ -189,11 +190,6 @@ fn interleaved() {
 
 fn per_op(elapsed: Duration, n: usize) -> f64 {
     elapsed.as_nanos() as f64 / n as f64
-}
-
-fn median(values: &mut [f64]) -> f64 {
-    values.sort_by(f64::total_cmp);
-    values[values.len() / 2]
 }
 
 fn config() -> Criterion {

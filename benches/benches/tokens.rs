@@ -36,6 +36,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use criterion::{criterion_group, Criterion};
 use hmac::{Hmac, KeyInit, Mac};
+use jwt_extended_benches::{case, env, interleave, Case};
 use jwt_simple::prelude::{
     HS256Key, HS384Key, HS512Key, JWTClaims, MACLike, UnixTimeStamp, VerificationOptions,
 };
@@ -502,21 +503,6 @@ impl Contenders {
 
 // ---------------------------------------------------------------------------------------------
 
-/// One timed operation: its criterion group (`<op>_<ALG>`), its contender name and the work.
-struct Case<'a> {
-    group: String,
-    name: &'static str,
-    run: Box<dyn Fn() + 'a>,
-}
-
-fn case<'a>(group: &str, name: &'static str, run: impl Fn() + 'a) -> Case<'a> {
-    Case {
-        group: group.to_owned(),
-        name,
-        run: Box::new(run),
-    }
-}
-
 /// Everything timed for one algorithm. Each closure does the whole operation, result dropped.
 struct Fixture {
     k: Contenders,
@@ -773,14 +759,6 @@ fn criterion_benches(c: &mut Criterion) {
     }
 }
 
-/// A number from the environment, or `default`.
-fn env(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
 /// The same cases, interleaved: round after round, each case runs one batch of about
 /// `BENCH_BATCH_US` (default 500) microseconds, for `BENCH_ROUNDS` (default 600) rounds. On a
 /// shared, busy machine every case then meets the same mix of load, so the ratios hold even
@@ -796,37 +774,7 @@ fn interleaved(filter: Option<&str>) {
     cases.extend(primitives.cases());
     cases.retain(|c| filter.is_none_or(|f| format!("{}/{}", c.group, c.name).contains(f)));
 
-    // Calibrate: iterations per batch, after a warm-up.
-    let iters: Vec<u64> = cases
-        .iter()
-        .map(|c| {
-            let mut n = 1u64;
-            loop {
-                let start = std::time::Instant::now();
-                for _ in 0..n {
-                    (c.run)();
-                }
-                let took = start.elapsed();
-                if took >= batch / 4 {
-                    let per = took.as_nanos() as f64 / n as f64;
-                    break ((batch.as_nanos() as f64 / per) as u64).max(1);
-                }
-                n *= 2;
-            }
-        })
-        .collect();
-    let mut samples: Vec<Vec<f64>> = vec![Vec::with_capacity(rounds); cases.len()];
-    for round in 0..rounds {
-        // Rotate the starting case so no case always follows the same one.
-        for j in 0..cases.len() {
-            let i = (j + round) % cases.len();
-            let start = std::time::Instant::now();
-            for _ in 0..iters[i] {
-                (cases[i].run)();
-            }
-            samples[i].push(start.elapsed().as_nanos() as f64 / iters[i] as f64);
-        }
-    }
+    let samples = interleave(&cases, rounds, batch);
     write_estimates("interleaved", &cases, samples);
 }
 
