@@ -5,20 +5,14 @@
 //! (`fixtures/asymmetric_cases.json`, recorded by `scripts/interop_asymmetric.py`).
 #![cfg(feature = "asymmetric")]
 
-use axum::body::Body;
-use axum::extract::Request;
+#[path = "common/key_app.rs"]
+mod key_app;
+
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Extension, Json, Router};
-use http_body_util::BodyExt;
-use jwt_extended::extractors::JwtIdentity;
 use jwt_extended::{
-    get_jwt_header, get_jwt_identity, jwt_required, Algorithm, ConfigError, Header, JwtError,
-    JwtManager, Key, KeySet, MissingKid, TokenError,
+    Algorithm, ConfigError, Header, JwtError, JwtManager, Key, KeySet, MissingKid, TokenError,
 };
 use serde_json::{json, Value};
-use tower::ServiceExt;
 
 const RSA: &str = include_str!("fixtures/asymmetric_keys/rsa.pem");
 const RSA_PUB: &str = include_str!("fixtures/asymmetric_keys/rsa_pub.pem");
@@ -31,46 +25,9 @@ const ED: &str = include_str!("fixtures/asymmetric_keys/ed.pem");
 const ED_PUB: &str = include_str!("fixtures/asymmetric_keys/ed_pub.pem");
 const CASES: &str = include_str!("fixtures/asymmetric_cases.json");
 
-#[jwt_required]
-async fn protected(req: Request) -> Response {
-    let kid = get_jwt_header().and_then(|h| h.kid().map(str::to_owned));
-    Json(json!({ "logged_in_as": get_jwt_identity(), "kid": kid })).into_response()
-}
-
-async fn extracted(user: JwtIdentity<String>) -> Json<Value> {
-    Json(json!({ "logged_in_as": *user }))
-}
-
-async fn login(Extension(manager): Extension<JwtManager>) -> Result<String, JwtError> {
-    manager.create_access_token("alice")
-}
-
-fn app(manager: &JwtManager) -> Router {
-    Router::new()
-        .route("/protected", get(protected))
-        .route("/extracted", get(extracted))
-        .route("/login", get(login))
-        .layer(Extension(manager.clone()))
-}
-
-/// Status and JSON body of `GET path` with the token as a bearer token.
+/// Status and JSON body of `GET path` on the key app with `manager`, the token as a bearer token.
 async fn get_with(manager: &JwtManager, path: &str, token: Option<&str>) -> (StatusCode, Value) {
-    let mut request = Request::get(path);
-    if let Some(token) = token {
-        request = request.header("Authorization", format!("Bearer {token}"));
-    }
-    let response = app(manager)
-        .oneshot(request.body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let status = response.status();
-    let body = response.into_body().collect().await.unwrap().to_bytes();
-    let body = if status == StatusCode::OK && path == "/login" {
-        Value::String(String::from_utf8(body.to_vec()).unwrap())
-    } else {
-        serde_json::from_slice(&body).unwrap()
-    };
-    (status, body)
+    key_app::get_with(&key_app::app(manager), path, token).await
 }
 
 /// Both protected shapes accept `token` as alice's.

@@ -7,25 +7,21 @@
 //! sets alike.
 #![cfg(feature = "asymmetric")]
 
+#[path = "common/key_app.rs"]
+mod key_app;
+use key_app::{app, get_with};
+
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::body::Body;
-use axum::extract::Request;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Extension, Json, Router};
-use http_body_util::BodyExt;
-use jwt_extended::extractors::JwtIdentity;
+use axum::Router;
 use jwt_extended::{
-    get_jwt_header, get_jwt_identity, jwt_required, Algorithm, Clock, JwtError, JwtManager, Key,
-    KeyRotationError, KeySet, KeySetError, UnixTime,
+    Algorithm, Clock, JwtError, JwtManager, Key, KeyRotationError, KeySet, KeySetError, UnixTime,
 };
-use serde_json::{json, Value};
-use tower::ServiceExt;
+use serde_json::json;
 
 /// A clock the test moves forward.
 #[derive(Debug, Clone)]
@@ -48,47 +44,6 @@ impl Clock for SteppedClock {
 }
 
 const T0: i64 = 1_800_000_000;
-
-#[jwt_required]
-async fn protected(req: Request) -> Response {
-    let _ = req;
-    let kid = get_jwt_header().and_then(|h| h.kid().map(str::to_owned));
-    Json(json!({ "logged_in_as": get_jwt_identity(), "kid": kid })).into_response()
-}
-
-async fn extracted(user: JwtIdentity<String>) -> Json<Value> {
-    Json(json!({ "logged_in_as": *user }))
-}
-
-async fn login(Extension(manager): Extension<JwtManager>) -> Result<String, JwtError> {
-    manager.create_access_token("alice")
-}
-
-fn app(manager: &JwtManager) -> Router {
-    Router::new()
-        .route("/protected", get(protected))
-        .route("/extracted", get(extracted))
-        .route("/login", get(login))
-        .layer(Extension(manager.clone()))
-}
-
-/// Status and body (JSON, else the text as a JSON string) of `GET path` with the bearer token.
-async fn get_with(app: &Router, path: &str, token: Option<&str>) -> (StatusCode, Value) {
-    let mut request = Request::get(path);
-    if let Some(token) = token {
-        request = request.header("Authorization", format!("Bearer {token}"));
-    }
-    let response = app
-        .clone()
-        .oneshot(request.body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let status = response.status();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    let body = serde_json::from_slice(&bytes)
-        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
-    (status, body)
-}
 
 /// A token made by the app's `/login`.
 async fn login_token(app: &Router) -> String {
