@@ -8,9 +8,7 @@
 #[path = "../jwt-http/tests/common/jwks_server.rs"]
 mod jwks_server;
 
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::{Extensions, HeaderMap, Request, StatusCode};
@@ -26,31 +24,7 @@ use jwt_extended::{
 use serde_json::{json, Value};
 use tower::ServiceExt;
 
-use jwks_server::JwksServer;
-
-#[derive(Clone)]
-struct ManualClock {
-    base: Instant,
-    millis: Arc<AtomicU64>,
-}
-
-impl ManualClock {
-    fn new() -> Self {
-        ManualClock {
-            base: Instant::now(),
-            millis: Arc::new(AtomicU64::new(0)),
-        }
-    }
-
-    fn now(&self) -> Instant {
-        self.base + Duration::from_millis(self.millis.load(Ordering::SeqCst))
-    }
-
-    fn advance(&self, by: Duration) {
-        self.millis
-            .fetch_add(by.as_millis() as u64, Ordering::SeqCst);
-    }
-}
+use jwks_server::{JwksServer, ManualClock};
 
 fn key(kid: &str) -> Key {
     Key::generate(Algorithm::ES256)

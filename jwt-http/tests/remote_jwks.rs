@@ -7,7 +7,6 @@
 #[path = "common/jwks_server.rs"]
 mod jwks_server;
 
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -17,34 +16,9 @@ use jwt_http::jwks::{
     FetchError, HttpSource, JwksConfigError, JwksSource, RemoteError, RemoteJwks,
 };
 
-use jwks_server::{JwksServer, Payload, Reply};
+use jwks_server::{JwksServer, ManualClock, Payload, Reply};
 
 const ALGORITHMS: [Algorithm; 3] = [Algorithm::ES256, Algorithm::EdDSA, Algorithm::RS256];
-
-/// A monotonic clock the test moves.
-#[derive(Clone)]
-struct ManualClock {
-    base: Instant,
-    millis: Arc<AtomicU64>,
-}
-
-impl ManualClock {
-    fn new() -> Self {
-        ManualClock {
-            base: Instant::now(),
-            millis: Arc::new(AtomicU64::new(0)),
-        }
-    }
-
-    fn now(&self) -> Instant {
-        self.base + Duration::from_millis(self.millis.load(Ordering::SeqCst))
-    }
-
-    fn advance(&self, by: Duration) {
-        self.millis
-            .fetch_add(by.as_millis() as u64, Ordering::SeqCst);
-    }
-}
 
 fn key(alg: Algorithm, kid: &str) -> Key {
     Key::generate(alg).expect("a key").with_kid(kid)

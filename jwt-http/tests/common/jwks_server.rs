@@ -1,15 +1,16 @@
 //! A local JWKS server for tests: hyper 1 on 127.0.0.1:0 whose answer (status, headers, body,
 //! delay) can be changed between requests, with a request counter. Shared with the facade's
-//! `tests/remote_jwks_manager.rs`, which uses part of it.
+//! `tests/remote_jwks_manager.rs`, which uses part of it; and the manual clock both drive the
+//! verifier's cache with.
 #![allow(dead_code)]
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http::{Request, Response, StatusCode};
@@ -234,5 +235,33 @@ impl Body for TestBody {
         } else {
             SizeHint::default()
         }
+    }
+}
+
+/// A monotonic clock the test moves (`RemoteJwksBuilder::clock(move || clock.now())`).
+#[derive(Clone)]
+pub struct ManualClock {
+    base: Instant,
+    millis: Arc<AtomicU64>,
+}
+
+impl ManualClock {
+    /// A clock at "now", not moving until told.
+    pub fn new() -> Self {
+        ManualClock {
+            base: Instant::now(),
+            millis: Arc::new(AtomicU64::new(0)),
+        }
+    }
+
+    /// The current reading.
+    pub fn now(&self) -> Instant {
+        self.base + Duration::from_millis(self.millis.load(Ordering::SeqCst))
+    }
+
+    /// Moves the clock forward by `by`.
+    pub fn advance(&self, by: Duration) {
+        self.millis
+            .fetch_add(by.as_millis() as u64, Ordering::SeqCst);
     }
 }
