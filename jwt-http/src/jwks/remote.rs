@@ -562,18 +562,7 @@ impl RemoteJwks {
                 decode(token, &snapshot.keys, validation, now)
             }
             Usability::Unusable => {
-                // A token that is malformed whatever the keys is the token's fault (422, as
-                // flask-jwt-extended reads the token before it asks for a key), not a 500.
-                if token.len() > validation.max_token_len {
-                    return Err(Miss {
-                        error: RemoteError::Token(jwt_core::Error::TokenTooLarge {
-                            len: token.len(),
-                            max: validation.max_token_len,
-                        }),
-                        generation: None,
-                    });
-                }
-                if let Err(error) = jwt_core::decode_header_unverified(token) {
+                if let Err(error) = crate::manager::keys::refuse_malformed(token, validation) {
                     return Err(Miss {
                         error: RemoteError::Token(error),
                         generation: None,

@@ -233,20 +233,28 @@ impl VerifyKeys {
                 .verify_cached(token, validation, Some(now))
                 .map_err(|miss| miss.error.into()),
             VerifyKeys::Missing => {
-                // flask-jwt-extended reads the token unverified before it asks for the key, so a
-                // malformed token is still a 422 there.
-                if token.len() > validation.max_token_len {
-                    return Err(jwt_core::Error::TokenTooLarge {
-                        len: token.len(),
-                        max: validation.max_token_len,
-                    }
-                    .into());
-                }
-                jwt_core::decode_unverified(token)?;
+                refuse_malformed(token, validation)?;
                 Err(JwtError::MissingVerificationKey { algorithm })
             }
         }
     }
+}
+
+/// When no key can verify (none configured, or remote keys not yet fetched), a token that is
+/// malformed whatever the key is still the token's fault: flask-jwt-extended reads the token
+/// unverified before it asks for the key, so that is a 422 there, not the 500 of the missing
+/// key.
+pub(crate) fn refuse_malformed(
+    token: &[u8],
+    validation: &Validation,
+) -> Result<(), jwt_core::Error> {
+    if token.len() > validation.max_token_len {
+        return Err(jwt_core::Error::TokenTooLarge {
+            len: token.len(),
+            max: validation.max_token_len,
+        });
+    }
+    jwt_core::decode_unverified(token).map(drop)
 }
 
 impl fmt::Debug for VerifyKeys {
