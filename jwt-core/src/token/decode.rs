@@ -77,10 +77,7 @@ pub fn decode(
     key: &Key,
     validation: &Validation,
 ) -> Result<TokenData<Claims>, Error> {
-    let (header, payload) = verify_parts(token.as_ref(), key, validation)?;
-    let claims = parse_claims(payload)?;
-    validation.validate_claims(&claims, validation.clock.now())?;
-    Ok(TokenData { header, claims })
+    decode_selecting(token.as_ref(), |_| Ok(key), validation, None)
 }
 
 /// [`decode`] with "now" given instead of read from [`Validation::clock`]: for callers that
@@ -92,10 +89,7 @@ pub fn decode_at(
     validation: &Validation,
     now: UnixTime,
 ) -> Result<TokenData<Claims>, Error> {
-    let (header, payload) = verify_parts(token.as_ref(), key, validation)?;
-    let claims = parse_claims(payload)?;
-    validation.validate_claims(&claims, now)?;
-    Ok(TokenData { header, claims })
+    decode_selecting(token.as_ref(), |_| Ok(key), validation, Some(now))
 }
 
 /// Like [`decode`], then converts the claims into `T`.
