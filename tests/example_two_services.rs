@@ -153,7 +153,7 @@ async fn a_new_key_at_the_issuer_is_picked_up_with_one_refetch() {
 }
 
 /// `POST /rotate` at the auth service, as its administrator; the new `kid`.
-async fn rotate(auth: SocketAddr, _user_token: &str) -> String {
+async fn rotate(auth: SocketAddr) -> String {
     let reply =
         common::post_json(auth, "/login", r#"{"username":"admin","password":"admin"}"#).await;
     assert_eq!(reply.status, 200, "{:?}", reply);
@@ -185,7 +185,7 @@ async fn a_rotation_at_the_running_issuer_is_picked_up_with_one_refetch() {
 
     // The running auth service rotates: the next login is signed by a key the resource service
     // has not seen; one refetch finds it, and the previous key still verifies.
-    rotate(auth, &first).await;
+    rotate(auth).await;
     let second = login(auth).await;
     assert_eq!(
         get(resource, "/protected", &second).await,
@@ -197,7 +197,7 @@ async fn a_rotation_at_the_running_issuer_is_picked_up_with_one_refetch() {
 
     // A second rotation retires the first key: once the resource service has refetched (for
     // the third key's first token), the first key's tokens are refused by kid.
-    rotate(auth, &second).await;
+    rotate(auth).await;
     let third = login(auth).await;
     assert_eq!(get(resource, "/protected", &third).await.0, 200);
     assert_eq!(fetches.load(Ordering::SeqCst), 3, "one refetch");

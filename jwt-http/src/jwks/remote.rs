@@ -120,16 +120,16 @@ struct Options {
     allow_plain_http: bool,
     /// DER certificates trusted besides Mozilla's roots by the built-in client.
     #[cfg(feature = "remote-jwks-rustls")]
-    tls_roots: TlsRoots,
+    tls_roots: ExtraRootDers,
 }
 
 /// Extra root certificates; `Debug` shows how many, not their bytes.
 #[cfg(feature = "remote-jwks-rustls")]
 #[derive(Clone, Default)]
-struct TlsRoots(Vec<Vec<u8>>);
+struct ExtraRootDers(Vec<Vec<u8>>);
 
 #[cfg(feature = "remote-jwks-rustls")]
-impl fmt::Debug for TlsRoots {
+impl fmt::Debug for ExtraRootDers {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} extra root certificate(s)", self.0.len())
     }
@@ -151,7 +151,7 @@ impl RemoteJwksBuilder {
                 max_keys: MAX_KEYS,
                 allow_plain_http: false,
                 #[cfg(feature = "remote-jwks-rustls")]
-                tls_roots: TlsRoots::default(),
+                tls_roots: ExtraRootDers::default(),
                 missing_kid: MissingKid::OnlyKey,
             },
             clock: None,
